@@ -1,0 +1,38 @@
+"""Task domains, looked up by name. Third-party domains register under the ``reflexion.domains``
+entry point group (``name = "package.module:DomainClass"``); the loop never changes for a new one.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.metadata import entry_points
+
+from reflexion.domains.base import ActorMemory, Attempt, BaseDomain, Domain, Emit, Evaluation, Step
+from reflexion.errors import TaskError
+
+BUILTIN: dict[str, str] = {
+    "qa": "reflexion.domains.qa:QADomain",
+}
+
+
+def domain_names() -> list[str]:
+    return sorted({*BUILTIN, *(ep.name for ep in entry_points(group="reflexion.domains"))})
+
+
+def get_domain(name: str) -> Domain:
+    """An instance of the domain called ``name``."""
+    target = BUILTIN.get(name)
+    if target is None:
+        found = [ep.value for ep in entry_points(group="reflexion.domains") if ep.name == name]
+        if not found:
+            raise TaskError(f"unknown domain {name!r}; known domains: {', '.join(domain_names())}")
+        target = found[0]
+    module, _, attr = target.partition(":")
+    try:
+        cls = getattr(import_module(module), attr)
+    except ImportError as exc:
+        raise TaskError(f"domain {name!r} needs an optional dependency that is not installed: {exc}") from exc
+    return cls()
+
+
+__all__ = ["ActorMemory", "Attempt", "BaseDomain", "Domain", "Emit", "Evaluation", "Step", "domain_names", "get_domain"]

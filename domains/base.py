@@ -1,0 +1,95 @@
+"""The domain interface: everything the loop needs to know about a kind of task.
+
+A domain loads its tasks, lets the actor attempt one, and evaluates the attempt. The loop
+(``graphs/reflexion.py``) never looks inside a task; adding a domain means writing one of these
+and registering its name in ``domains/__init__.py`` (or under the ``reflexion.domains`` entry point).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from reflexion.llm import RoleModel
+from reflexion.state import Feedback, Task, TrialRecord
+
+Emit = Callable[[dict[str, Any]], None]
+"""Sends a progress event to whoever streams the graph (``stream_mode="custom"``)."""
+
+
+@dataclass
+class ActorMemory:
+    """What the actor may read, as chosen by the reflection strategy."""
+
+    reflections: list[str] = field(default_factory=list)  # the last k lessons
+    last_trial: TrialRecord | None = None  # for the ``last_attempt`` strategies
+
+
+@dataclass
+class Step:
+    """What a domain gets for one actor or evaluator call."""
+
+    task: Task
+    llm: RoleModel
+    domain_data: dict[str, Any]  # read-only view of the data the domain stored earlier in this run
+    emit: Emit = lambda event: None
+
+
+@dataclass
+class Attempt:
+    candidate: str  # what gets evaluated: code, an answer, the last action
+    trajectory: list[dict[str, Any]] = field(default_factory=list)  # the trial's steps (short-term memory)
+    domain_data: dict[str, Any] = field(default_factory=dict)  # updates to keep for later trials
+
+
+@dataclass
+class Evaluation:
+    feedback: Feedback
+    domain_data: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Domain(Protocol):
+    name: ClassVar[str]
+
+    def load_tasks(self, source: str | None = None) -> list[Task]:
+        """Tasks from ``source`` (a file path, or the domain's built-in set when ``None``)."""
+        ...
+
+    def act(self, step: Step, memory: ActorMemory) -> Attempt:
+        """One trial of the actor. Unusable model output is a failed attempt, never an exception."""
+        ...
+
+    def evaluate(self, step: Step, attempt: Attempt) -> Evaluation:
+        """Score the attempt. This is the *internal* verdict the loop acts on."""
+        ...
+
+    def render_trial(self, record: TrialRecord) -> str:
+        """The trial as text, for the self-reflection prompt and the ``last_attempt`` strategies."""
+        ...
+
+    def score(self, task: Task, candidate: str) -> dict[str, Any] | None:
+        """Optional final scoring outside the loop (e.g. hidden tests); ``None`` when not applicable."""
+        ...
+
+
+class BaseDomain:
+    """Sensible defaults for the optional parts of :class:`Domain`."""
+
+    name: ClassVar[str] = "base"
+
+    def render_trial(self, record: TrialRecord) -> str:
+        steps = "\n".join(_render_step(step) for step in record["trajectory"])
+        parts = [f"Trial {record['trial']}:"]
+        if steps:
+            parts.append(steps)
+        parts.append(f"Final answer: {record['candidate']}")
+        return "\n".join(parts)
+
+    def score(self, task: Task, candidate: str) -> dict[str, Any] | None:
+        return None
+
+
+def _render_step(step: dict[str, Any]) -> str:
+    return "\n".join(f"{key.capitalize()}: {value}" for key, value in step.items())

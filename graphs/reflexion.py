@@ -1,0 +1,48 @@
+"""The Reflexion trial loop.
+
+    actor -> evaluator -> decide --stop--> END
+      ^                    |  \\
+      |                 retry  reflect (when the strategy keeps reflections)
+      +--------------------+------+
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.store.base import BaseStore
+
+from reflexion.context import Context
+from reflexion.nodes.actor import actor
+from reflexion.nodes.decide import decide
+from reflexion.nodes.evaluator import evaluator
+from reflexion.nodes.reflect import reflect
+from reflexion.state import ReflexionState
+
+
+def route_after_decide(state: ReflexionState) -> Literal["reflect", "actor", "__end__"]:
+    return {"reflect": "reflect", "retry": "actor"}.get(state["decision"], END)  # type: ignore[return-value]
+
+
+def build_graph(
+    checkpointer: BaseCheckpointSaver | None = None,
+    store: BaseStore | None = None,
+    *,
+    actor_node: CompiledStateGraph | None = None,
+) -> CompiledStateGraph:
+    """The compiled loop. ``actor_node`` swaps in a domain's own actor subgraph (e.g. ReAct)."""
+    builder = StateGraph(ReflexionState, context_schema=Context)
+    builder.add_node("actor", actor_node if actor_node is not None else actor)
+    builder.add_node("evaluator", evaluator)
+    builder.add_node("decide", decide)
+    builder.add_node("reflect", reflect)
+
+    builder.add_edge(START, "actor")
+    builder.add_edge("actor", "evaluator")
+    builder.add_edge("evaluator", "decide")
+    builder.add_conditional_edges("decide", route_after_decide)
+    builder.add_edge("reflect", "actor")
+    return builder.compile(checkpointer=checkpointer, store=store, name="reflexion")

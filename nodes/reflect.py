@@ -1,0 +1,34 @@
+"""Reflect node: the self-reflection model turns the failed trial into a short lesson in memory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from reflexion.prompts import render_prompt
+from reflexion.context import Context
+from reflexion.llm import RoleModel
+from reflexion.state import ReflexionState
+
+MAX_REFLECTION_CHARS = 2000
+
+
+def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
+    domain = runtime.context.domain
+    last = state["trials"][-1]
+    earlier = state.get("reflections", [])[-state["memory_window"]:]
+    prompt = render_prompt(
+        "reflect",
+        domain.name,
+        task=state["task"]["prompt"],
+        trial=domain.render_trial(last),
+        feedback=last["feedback"]["text"],
+        reflections="\n".join(f"- {r}" for r in earlier) or "(none yet)",
+    )
+    llm = RoleModel("reflector", runtime.context.reflector)
+    text = llm.ask(prompt, system=render_prompt("reflect_system", domain.name)).strip()
+    if not text:
+        # An empty reflection is a failed step, not a crash: keep the evaluator's words as the lesson.
+        text = f"(The reflector gave no reflection.) Trial {last['trial']} failed: {last['feedback']['text']}"
+    return {"reflections": [text[:MAX_REFLECTION_CHARS]], "usage": llm.usage_update()}
