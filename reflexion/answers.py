@@ -6,7 +6,7 @@ import re
 import string
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
-_ANSWER_LINE = re.compile(r"^\s*(?:final\s+)?answer\s*[:=]\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+_ANSWER_LINE = re.compile(r"\b(?:final\s+)?answer\s*[:=]\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 
 
 def normalize_answer(text: str) -> str:
@@ -22,6 +22,6 @@ def exact_match(prediction: str, label: str) -> bool:
 
 
 def extract_answer(reply: str) -> str | None:
-    """The last ``Answer: ...`` line of a reply, or ``None`` when there is none."""
+    """What follows the last ``Answer:`` in a reply (to the end of its line), or ``None``."""
     found = _ANSWER_LINE.findall(reply or "")
     return found[-1].strip() if found else None

@@ -1,0 +1,44 @@
+"""The ``reflexion`` command. Each subcommand is a module here with ``register(subparsers)``;
+its handler returns the exit code. Expected failures print one line and exit non-zero."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import import_module
+
+from reflexion.errors import ReflexionError
+
+COMMANDS = ("run", "resume", "history", "graph", "serve_local")
+EXIT_ERROR, EXIT_INTERRUPTED = 2, 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reflexion",
+        description="Reflexion (Shinn et al., 2023) as a LangGraph workflow: run, resume, inspect and draw trial loops.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMANDS:
+        import_module(f"reflexion.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from reflexion.models import load_env
+
+    args = build_parser().parse_args(argv)
+    load_env()
+    try:
+        return int(args.handler(args) or 0)
+    except ReflexionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        hint = getattr(args, "resume_hint", None)
+        print(f"\ninterrupted{'; resume with: ' + hint if hint else ''}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

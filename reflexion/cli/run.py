@@ -1,0 +1,43 @@
+"""``reflexion run``: one task through the Reflexion loop, with progress as it goes."""
+
+from __future__ import annotations
+
+import argparse
+
+from reflexion.cli.common import add_model_options, add_storage_options, console, print_summary, resume_command, session
+from reflexion.checkpoint import thread_lock
+from reflexion.domains import domain_names, get_domain
+from reflexion.jsonl import select
+from reflexion.progress import ConsoleProgress
+from reflexion.runner import new_thread_id, stream, thread_config
+from reflexion.state import STRATEGIES, new_run
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="run one task through the loop", description=__doc__)
+    p.add_argument("--domain", default="qa", help=f"task domain: {', '.join(domain_names())} (default: qa)")
+    p.add_argument("--source", metavar="FILE_OR_NAME", help="task file or named task set of the domain (default: its built-in set)")
+    p.add_argument("--task", metavar="ID", help="task id (default: the first task)")
+    p.add_argument("--strategy", choices=STRATEGIES, default="reflexion", help="what carries over between trials (default: reflexion)")
+    p.add_argument("--max-trials", type=int, default=5, metavar="N", help="trial budget (default: 5)")
+    p.add_argument("--window", type=int, default=3, metavar="K", help="reflections the actor sees (default: 3)")
+    p.add_argument("--thread", metavar="ID", help="thread id to store the run under (default: <task>-<strategy>-<time>)")
+    add_storage_options(p)
+    add_model_options(p)
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    domain = get_domain(args.domain)
+    task = select(domain.load_tasks(args.source), [args.task] if args.task else None)[0]
+    start = new_run(task, max_trials=args.max_trials, memory_window=args.window, strategy=args.strategy)
+    thread_id = args.thread or new_thread_id(task["id"], args.strategy)
+    args.resume_hint = resume_command(thread_id, args)
+    with thread_lock(thread_id, args.db), session(args, domain) as (graph, context):
+        if graph.get_state(thread_config(thread_id)).values:
+            console.print(f"thread {thread_id} already exists; continue it with: {args.resume_hint}")
+            return 2
+        console.print(f"[bold]{task['id']}[/] ({domain.name}, strategy {args.strategy}, up to {start['max_trials']} trials) · thread {thread_id}")
+        values = stream(graph, start, thread_config(thread_id), context, ConsoleProgress(verbose=args.verbose))
+    print_summary(values, thread_id, args)
+    return 0 if values.get("outcome") == "solved" else 1

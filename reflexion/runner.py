@@ -1,0 +1,139 @@
+"""Start, resume, continue and fork runs of the compiled loop, streaming progress as they go."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph.state import CompiledStateGraph
+
+from reflexion.context import Context
+from reflexion.domains.base import Domain
+from reflexion.errors import SettingsError, TaskError
+
+OnEvent = Callable[[str, tuple[str, ...], Any], None]
+"""Called with (stream mode, subgraph namespace, payload) for every streamed item."""
+
+# For a pending node, the node to pretend has just written a settings change (see ``update_settings``).
+_WRITER_BEFORE = {"evaluator": "actor", "decide": "evaluator", "reflect": "decide"}
+
+
+def thread_config(thread_id: str, checkpoint_id: str | None = None) -> RunnableConfig:
+    configurable = {"thread_id": thread_id}
+    if checkpoint_id:
+        configurable["checkpoint_id"] = checkpoint_id
+    return {"configurable": configurable}
+
+
+def new_thread_id(task_id: str, strategy: str) -> str:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    return f"{task_id}-{strategy}-{stamp}"
+
+
+def actor_node_for(domain: Domain) -> CompiledStateGraph | None:
+    """A domain may bring its own actor subgraph (e.g. ReAct) through an ``actor_graph()`` method."""
+    factory = getattr(domain, "actor_graph", None)
+    return factory() if callable(factory) else None
+
+
+@contextmanager
+def open_graph(domain: Domain, db: str | None = None) -> Iterator[CompiledStateGraph]:
+    """The loop for ``domain``, compiled with the SQLite checkpointer at ``db``."""
+    from reflexion.checkpoint import open_checkpointer
+    from reflexion.graphs import build_graph
+
+    with open_checkpointer(db) as saver:
+        yield build_graph(saver, actor_node=actor_node_for(domain))
+
+
+def stream(
+    graph: CompiledStateGraph,
+    input: dict[str, Any] | None,
+    config: RunnableConfig,
+    context: Context,
+    on_event: OnEvent | None = None,
+) -> dict[str, Any]:
+    """Run (``input``) or resume (``None``) a thread to its end; returns the final state values.
+
+    ``durability="sync"`` writes every step before the next one starts, so a killed process
+    loses at most the step that was in flight, never a reflection already written.
+    """
+    for namespace, mode, payload in graph.stream(
+        input,
+        config,
+        context=context,
+        stream_mode=["tasks", "updates", "custom"],
+        durability="sync",
+        subgraphs=True,
+    ):
+        if on_event is not None:
+            on_event(mode, namespace, payload)
+    # The thread's newest state: after a replay from an old checkpoint that is the new branch's head.
+    return graph.get_state(thread_config(config["configurable"]["thread_id"])).values
+
+
+def load_thread(graph: CompiledStateGraph, thread_id: str, checkpoint_id: str | None = None):
+    """The snapshot of a thread (or of one of its checkpoints); a clear error when there is none."""
+    snapshot = graph.get_state(thread_config(thread_id, checkpoint_id))
+    if not snapshot.values:
+        what = f"checkpoint {checkpoint_id!r} of thread {thread_id!r}" if checkpoint_id else f"thread {thread_id!r}"
+        raise TaskError(f"no {what} in this checkpoint file; `reflexion history --list` shows the threads")
+    return snapshot
+
+
+def update_settings(graph: CompiledStateGraph, snapshot, **values: Any) -> RunnableConfig:
+    """Change run settings (e.g. ``max_trials``) at ``snapshot``; returns the config to resume from.
+
+    On a finished run the change is written as if by the evaluator, so ``decide`` runs again with the
+    new budget: that is how a finished run gets more trials.
+    """
+    if snapshot.next:
+        as_node = _WRITER_BEFORE.get(snapshot.next[0])
+        if as_node is None:  # next is the actor: the first trial, or after reflect or a plain retry
+            decision = snapshot.values.get("decision")
+            as_node = {"reflect": "reflect", "retry": "decide"}.get(decision or "", "__start__")
+    else:
+        as_node = "evaluator"
+    return graph.update_state(snapshot.config, values, as_node=as_node)
+
+
+@dataclass
+class Resumption:
+    config: RunnableConfig
+    note: str  # what resuming will do, for the user
+
+
+def plan_resume(
+    graph: CompiledStateGraph,
+    thread_id: str,
+    *,
+    checkpoint_id: str | None = None,
+    max_trials: int | None = None,
+    more_trials: int | None = None,
+) -> Resumption | None:
+    """Work out how to resume a thread; ``None`` when there is nothing left to do."""
+    snapshot = load_thread(graph, thread_id, checkpoint_id)
+    values = snapshot.values
+    budget = values["max_trials"]
+    if more_trials is not None:
+        max_trials = budget + more_trials
+    if max_trials is not None:
+        if max_trials < 1:
+            raise SettingsError(f"max trials must be positive, got {max_trials}")
+        if values["strategy"] == "none" and max_trials > 1:
+            raise SettingsError("this run uses strategy 'none' (a single attempt); it cannot take more trials")
+    finished = not snapshot.next
+    if finished and values.get("outcome") == "solved":
+        return None
+    if finished and (max_trials is None or max_trials <= values.get("trial", 0)):
+        return None
+    config = snapshot.config
+    if max_trials is not None and max_trials != budget:
+        config = update_settings(graph, snapshot, max_trials=max_trials)
+    origin = f"checkpoint {checkpoint_id}" if checkpoint_id else f"trial {values.get('trial')}"
+    action = f"continuing at {snapshot.next[0]}" if snapshot.next else "starting the next trial"
+    return Resumption(config, f"{action} from {origin} (budget {max_trials or budget} trials)")

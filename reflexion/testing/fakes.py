@@ -1,0 +1,57 @@
+"""A scripted chat model for tests, notebooks and benchmarks: replies are a function of the prompt
+(or a queue), and every prompt is recorded so tests can check what each role was shown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import Field, PrivateAttr
+
+Reply = str | Exception
+
+
+class ScriptedChatModel(BaseChatModel):
+    """Answers from ``replies`` in order, or from ``respond(prompt)``; raises replies that are exceptions.
+
+    Token usage is reported as whitespace-separated word counts, so usage accounting can be tested.
+    """
+
+    replies: list[Reply] = Field(default_factory=list)
+    respond: Callable[[str], Reply] | None = None
+    _prompts: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    @property
+    def prompts(self) -> list[str]:
+        """Every prompt received so far, messages joined with blank lines."""
+        return self._prompts
+
+    def _generate(
+        self,
+        messages: Sequence[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        prompt = "\n\n".join(str(m.content) for m in messages)
+        self._prompts.append(prompt)
+        if self.respond is not None:
+            reply = self.respond(prompt)
+        elif self.replies:
+            reply = self.replies.pop(0)
+        else:
+            raise RuntimeError("ScriptedChatModel ran out of replies")
+        if isinstance(reply, Exception):
+            raise reply
+        usage = {"input_tokens": len(prompt.split()), "output_tokens": len(reply.split())}
+        usage["total_tokens"] = usage["input_tokens"] + usage["output_tokens"]
+        message = AIMessage(content=reply, usage_metadata=usage)  # type: ignore[arg-type]
+        return ChatResult(generations=[ChatGeneration(message=message)])

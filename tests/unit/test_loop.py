@@ -1,0 +1,131 @@
+"""The Reflexion loop with scripted models: stopping, reflections, memory window, strategies, budget."""
+
+from __future__ import annotations
+
+import pytest
+
+from reflexion.context import Context
+from reflexion.domains import get_domain
+from reflexion.errors import SettingsError
+from reflexion.graphs import build_graph
+from reflexion.runner import stream, thread_config
+from reflexion.state import new_run
+from reflexion.testing.fakes import ScriptedChatModel
+
+QA = get_domain("qa")
+TASK = next(t for t in QA.load_tasks() if t["id"] == "sum-primes")  # answer: 28
+
+
+def run(checkpointer, replies, thread="t", **settings):
+    model = ScriptedChatModel(replies=list(replies))
+    graph = build_graph(checkpointer)
+    values = stream(graph, new_run(TASK, **settings), thread_config(thread), Context.with_model(model, QA))
+    return values, model, graph
+
+
+def actor_prompts(model: ScriptedChatModel) -> list[str]:
+    return [p for p in model.prompts if p.startswith("Answer the question")]
+
+
+def test_success_on_first_trial_stops_at_once(checkpointer):
+    values, model, _ = run(checkpointer, ["Two plus three... Answer: 28"])
+    assert values["outcome"] == "solved"
+    assert values["trial"] == 1
+    assert values.get("reflections", []) == []
+    assert len(model.prompts) == 1
+
+
+def test_failure_then_success_uses_exactly_one_reflection(checkpointer):
+    values, model, _ = run(checkpointer, ["Answer: 27", "I forgot that 2 is prime.", "Answer: 28"])
+    assert values["outcome"] == "solved"
+    assert values["trial"] == 2
+    assert values["reflections"] == ["I forgot that 2 is prime."]
+    assert "I forgot that 2 is prime." in actor_prompts(model)[1]
+    assert [t["feedback"]["success"] for t in values["trials"]] == [False, True]
+
+
+def test_reflections_accumulate_and_the_actor_sees_the_last_k(checkpointer):
+    replies = []
+    for i in range(1, 5):
+        replies += [f"Answer: {i}", f"lesson {i}"]
+    replies.append("Answer: 28")
+    values, model, _ = run(checkpointer, replies, max_trials=5, memory_window=2)
+    assert values["reflections"] == ["lesson 1", "lesson 2", "lesson 3", "lesson 4"]
+    last_prompt = actor_prompts(model)[-1]
+    assert "lesson 3" in last_prompt and "lesson 4" in last_prompt
+    assert "lesson 1" not in last_prompt and "lesson 2" not in last_prompt
+    assert values["outcome"] == "solved" and values["trial"] == 5
+
+
+def test_trial_budget_stops_the_loop(checkpointer):
+    values, model, _ = run(checkpointer, ["Answer: 1", "r1", "Answer: 2", "r2", "Answer: 3"], max_trials=3)
+    assert values["outcome"] == "failed"
+    assert values["trial"] == 3
+    assert len(values["trials"]) == 3
+    assert values["reflections"] == ["r1", "r2"]  # no reflection after the last trial
+    assert model.replies == []
+
+
+def test_strategy_none_makes_a_single_attempt(checkpointer):
+    values, model, _ = run(checkpointer, ["Answer: 1"], strategy="none", max_trials=5)
+    assert values["outcome"] == "failed" and values["trial"] == 1 and len(model.prompts) == 1
+
+
+def test_last_attempt_strategy_shows_the_previous_attempt_without_reflecting(checkpointer):
+    values, model, _ = run(checkpointer, ["First guess. Answer: 30", "Answer: 28"], strategy="last_attempt")
+    assert values.get("reflections", []) == []
+    second = actor_prompts(model)[1]
+    assert "First guess" in second and "'30' is wrong" in second
+    assert values["outcome"] == "solved"
+
+
+def test_last_attempt_and_reflexion_shows_both(checkpointer):
+    values, model, _ = run(checkpointer, ["Guess. Answer: 30", "count again", "Answer: 28"], strategy="last_attempt_and_reflexion")
+    second = actor_prompts(model)[1]
+    assert "Guess" in second and "count again" in second
+    assert values["reflections"] == ["count again"]
+
+
+def test_reflexion_strategy_hides_the_last_attempt(checkpointer):
+    _, model, _ = run(checkpointer, ["Secret guess. Answer: 30", "count again", "Answer: 28"], strategy="reflexion")
+    assert "Secret guess" not in actor_prompts(model)[1]
+
+
+def test_empty_reflection_becomes_the_evaluators_feedback(checkpointer):
+    values, _, _ = run(checkpointer, ["Answer: 30", "   ", "Answer: 28"])
+    assert "'30' is wrong" in values["reflections"][0]
+
+
+def test_unusable_actor_reply_is_a_failed_trial_not_a_crash(checkpointer):
+    values, _, _ = run(checkpointer, ["I don't know", "end with an answer line", "Answer: 28"])
+    assert "No answer found" in values["trials"][0]["feedback"]["text"]
+    assert values["outcome"] == "solved"
+
+
+def test_usage_is_counted_per_role(checkpointer):
+    values, _, _ = run(checkpointer, ["Answer: 27", "recount", "Answer: 28"])
+    assert values["usage"]["actor"]["calls"] == 2
+    assert values["usage"]["reflector"]["calls"] == 1
+    assert values["usage"]["actor"]["input_tokens"] > 0
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [({"max_trials": 0}, "max trials"), ({"max_trials": -1}, "max trials"), ({"memory_window": 0}, "memory window"), ({"strategy": "bogus"}, "unknown strategy")],
+)
+def test_invalid_settings_are_rejected(settings, message):
+    with pytest.raises(SettingsError, match=message):
+        new_run(TASK, **settings)
+
+
+def test_drawing_has_the_four_nodes_and_the_loop_edge():
+    graph = build_graph().get_graph()
+    assert {"actor", "evaluator", "reflect", "decide"} <= set(graph.nodes)
+    edges = {(e.source, e.target, e.conditional) for e in graph.edges}
+    assert ("reflect", "actor", False) in edges  # the loop edge
+    assert ("decide", "reflect", True) in edges and ("decide", "actor", True) in edges
+    assert ("decide", "__end__", True) in edges
+    assert not any(e.source == "decide" and e.target == "evaluator" for e in graph.edges)  # typed router: no edge to everything
+    mermaid = graph.draw_mermaid()
+    assert "reflect --> actor" in mermaid and "decide -.-> reflect" in mermaid
+    assert "reflect" in graph.draw_ascii()
