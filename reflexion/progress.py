@@ -53,7 +53,8 @@ class ConsoleProgress:
             fb = update["feedback"]
             mark = "[green]✓ success[/]" if fb["success"] else "[red]✗ failure[/]"
             self._say(f"{head} {mark} (score {fb['score']:.2f}) {escape(first_line(fb['text'], 70))}")
-        elif node == "reflect":
+        elif node == "reflect":  # runs after decide moved on: the lesson is about the previous trial
+            head = f"trial {self.trial - 1} · {node:<9}"
             for text in update.get("reflections", []):
                 wrapped = textwrap.fill(text, WIDTH, initial_indent="    “", subsequent_indent="     ")
                 self._say(f"{head} wrote a reflection:\n[italic]{escape(wrapped)}”[/]")

@@ -8,8 +8,9 @@ import sys
 from importlib import import_module
 
 from reflexion.errors import ReflexionError
+from reflexion.interrupts import exit_on_signals
 
-COMMANDS = ("run", "resume", "history", "graph", "serve_local")
+COMMANDS = ("run", "resume", "history", "graph", "serve_local", "bench")
 EXIT_ERROR, EXIT_INTERRUPTED = 2, 130
 
 
@@ -29,15 +30,24 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     load_env()
+    if argv is None:  # the real command line, not a call from tests or a notebook
+        exit_on_signals(lambda: _interrupted_message(args))
     try:
         return int(args.handler(args) or 0)
     except ReflexionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:  # e.g. `reflexion graph | head`
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
-        hint = getattr(args, "resume_hint", None)
-        print(f"\ninterrupted{'; resume with: ' + hint if hint else ''}", file=sys.stderr)
+        print(f"\n{_interrupted_message(args)}", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _interrupted_message(args: argparse.Namespace) -> str:
+    hint = getattr(args, "resume_hint", None)
+    return f"interrupted{'; resume with: ' + hint if hint else ''}"
 
 
 if __name__ == "__main__":

@@ -1,0 +1,5 @@
+import sys
+
+from reflexion.cli import main
+
+sys.exit(main())

@@ -1,0 +1,133 @@
+"""``reflexion bench``: run a task set through the loop (one checkpointed thread per task, one result
+line per finished task) and summarise it: pass@1 after each trial, self-test false positives and
+negatives, calls and tokens per solved task. Re-running the same command resumes it.
+``reflexion bench --summary FILE ...`` summarises (and plots) result files without running anything."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+
+from reflexion.bench import BenchSettings, ResultFile, default_out, domain_for, load_source, pick, read_rows, run_bench, summarize
+from reflexion.bench.harness import check_compatible
+from reflexion.bench.plot import plot_curves
+from reflexion.bench.progress import BarProgress, NodeProgress
+from reflexion.bench.report import summary_table
+from reflexion.bench.source import BUILTIN_SOURCES, SOURCE_DOMAINS
+from reflexion.bench.summary import BenchSummary
+from reflexion.cli.common import add_model_options, add_storage_options, console, session
+from reflexion.domains import domain_names, get_domain
+from reflexion.errors import ModelError, SettingsError, TaskError
+from reflexion.state import STRATEGIES
+
+EXIT_ERROR = 2
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("bench", help="run a benchmark (resumable) or summarise result files", description=__doc__,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("source", nargs="?", metavar="SOURCE",
+                   help=f"{', '.join(SOURCE_DOMAINS)}, a task file, or {BUILTIN_SOURCES[0]!r} for the domain's built-in set")
+    p.add_argument("--domain", help=f"task domain: {', '.join(domain_names())} (default: programming for humaneval, mbpp and .py files)")
+    p.add_argument("--limit", type=int, metavar="N", help="only the first N tasks")
+    p.add_argument("--task", action="extend", nargs="+", metavar="ID", help="only these task ids")
+    p.add_argument("--strategy", choices=STRATEGIES, default="reflexion", help="what carries over between trials (default: reflexion)")
+    p.add_argument("--max-trials", type=int, default=5, metavar="T", help="trial budget per task (default: 5)")
+    p.add_argument("--window", type=int, default=3, metavar="K", help="reflections the actor sees (default: 3)")
+    p.add_argument("--concurrency", type=int, default=1, metavar="C", help="tasks run at once (default: 1)")
+    p.add_argument("--out", metavar="FILE", help="result file (default: results/<domain>-<source>-<strategy>.jsonl)")
+    p.add_argument("--summary", nargs="+", metavar="FILE", help="summarise these result files; run nothing")
+    p.add_argument("--plot", metavar="PNG", help="draw pass@1 per trial to this image (needs the [plot] extra)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON instead of a table")
+    add_storage_options(p)
+    add_model_options(p)
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    if args.summary:
+        if args.source:
+            raise SettingsError("give either a SOURCE to run or --summary FILE ..., not both")
+        return _report(args)
+    if not args.source:
+        raise SettingsError("give a SOURCE to run (humaneval, mbpp, a task file, or builtin with --domain), or --summary FILE ...")
+    if args.concurrency < 1:
+        raise SettingsError(f"--concurrency must be at least 1, got {args.concurrency}")
+    domain = get_domain(domain_for(args.source, args.domain))
+    tasks = pick(load_source(domain, args.source), args.task, args.limit)
+    settings = BenchSettings(strategy=args.strategy, max_trials=args.max_trials, memory_window=args.window, concurrency=args.concurrency)
+    out = Path(args.out) if args.out else default_out(args.source, domain.name, args.strategy)
+    args.resume_hint = bench_command(args)
+
+    with ResultFile.open(out) as results:
+        check_compatible(results, domain.name, settings)  # before any model starts
+        left = sum(not results.done(task["id"]) for task in tasks)
+        console.print(f"[bold]bench[/] {len(tasks)} {domain.name} tasks · strategy {args.strategy} · up to {settings.budget} trials · "
+                      f"{len(tasks) - left} already done · results {out}")
+        if left:
+            with session(args, domain) as (graph, context):
+                progress = NodeProgress(console) if args.verbose and args.concurrency == 1 else BarProgress(console, label=f"{domain.name} · {args.strategy}")
+                try:
+                    run_bench(graph, context, tasks, results, settings, progress=progress, db=args.db)
+                except ModelError as exc:
+                    print(f"error: {exc}; finished tasks are saved in {out}; resume with: {args.resume_hint}", file=sys.stderr)
+                    return EXIT_ERROR
+        rows = list(results.rows)
+
+    summary = summarize(rows, label=out.stem)
+    summary_file = out.with_name(out.stem + ".summary.json")
+    summary_file.write_text(json.dumps(summary.to_dict(), indent=2) + "\n", encoding="utf-8")
+    if args.json:
+        print(json.dumps(summary.to_dict(), indent=2))
+    else:
+        console.print(summary_table([summary]))
+        console.print(f"[dim]rows: {out} · summary: {summary_file}[/]")
+    _plot([summary], args)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    summaries: list[BenchSummary] = []
+    for name in args.summary:
+        path = Path(name)
+        if not path.is_file():
+            raise TaskError(f"no result file at {path}; `reflexion bench SOURCE` writes one")
+        summaries.append(summarize(read_rows(path), label=path.stem))
+    if args.json:
+        print(json.dumps([s.to_dict() for s in summaries], indent=2))
+    else:
+        console.print(summary_table(summaries))
+    _plot(summaries, args)
+    return 0
+
+
+def _plot(summaries: list[BenchSummary], args: argparse.Namespace) -> None:
+    if args.plot:
+        path = plot_curves(summaries, args.plot)
+        if not args.json:
+            console.print(f"wrote {path}")
+
+
+def bench_command(args: argparse.Namespace) -> str:
+    """The command line that runs this bench again (and so resumes it)."""
+    words = ["reflexion", "bench", args.source]
+    options = {
+        "--domain": args.domain,
+        "--limit": args.limit,
+        "--strategy": args.strategy,
+        "--max-trials": args.max_trials,
+        "--window": args.window,
+        "--concurrency": None if args.concurrency == 1 else args.concurrency,
+        "--out": args.out,
+        "--db": args.db,
+        "--gguf": args.gguf,
+    }
+    if args.task:
+        words += ["--task", *args.task]
+    for option, value in options.items():
+        if value is not None:
+            words += [option, str(value)]
+    return shlex.join(words)
