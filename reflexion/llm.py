@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -41,7 +42,11 @@ class RoleModel:
         except Exception as exc:  # noqa: BLE001 - every client failure is reported the same way
             raise ModelError(self.role, endpoint_of(self.model), _reason(exc)) from exc
         self._count(reply)
-        return _text(reply)
+        text = _text(reply)
+        if (getattr(reply, "response_metadata", None) or {}).get("finish_reason") == "length":
+            # A cut-off reply is still an attempt; say so, so the reflection can tell "too long" from "wrong".
+            text += f"\n[reply cut off at the {self.role} model's output token limit]"
+        return text
 
     def usage_update(self) -> dict[str, Usage]:
         """The state update that records this role's calls (for the ``usage`` reducer)."""
@@ -62,9 +67,20 @@ def _text(reply: BaseMessage) -> str:
     return "".join(part if isinstance(part, str) else str(part.get("text", "")) for part in content)
 
 
-def _reason(exc: Exception) -> str:
+def _reason(exc: BaseException) -> str:
+    """One line: the HTTP status, or the root cause (connection refused, bad JSON) behind the client's error."""
     status = getattr(exc, "status_code", None)
-    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    if len(message) > 200:
-        message = message[:200] + "..."
-    return f"HTTP {status}: {message}" if status else f"{type(exc).__name__}: {message}"
+    if status:
+        return f"HTTP {status}: {_first_line(exc)}"
+    root = exc
+    while root.__cause__ is not None:
+        root = root.__cause__
+    if isinstance(root, json.JSONDecodeError):
+        return f"the endpoint's reply is not valid JSON ({_first_line(root)})"
+    detail = f" ({_first_line(root)})" if root is not exc else ""
+    return f"{type(exc).__name__}: {_first_line(exc)}{detail}"
+
+
+def _first_line(exc: BaseException, limit: int = 200) -> str:
+    message = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return message if len(message) <= limit else message[:limit] + "..."
