@@ -6,9 +6,9 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from reflexion.prompts import render_prompt
 from reflexion.context import Context
 from reflexion.llm import RoleModel
+from reflexion.prompts import render_prompt
 from reflexion.state import ReflexionState
 
 MAX_REFLECTION_CHARS = 2000

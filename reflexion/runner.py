@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
@@ -30,7 +30,7 @@ def thread_config(thread_id: str, checkpoint_id: str | None = None) -> RunnableC
 
 
 def new_thread_id(task_id: str, strategy: str) -> str:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return f"{task_id}-{strategy}-{stamp}"
 
 
@@ -67,7 +67,7 @@ def stream(
         config,
         context=context,
         stream_mode=["tasks", "updates", "custom"],
-        durability="sync",
+        durability="sync" if graph.checkpointer else None,
         subgraphs=True,
     ):
         if on_event is not None:

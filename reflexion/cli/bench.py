@@ -54,11 +54,9 @@ def handle(args: argparse.Namespace) -> int:
         return _report(args)
     if not args.source:
         raise SettingsError("give a SOURCE to run (humaneval, mbpp, a task file, or builtin with --domain), or --summary FILE ...")
-    if args.concurrency < 1:
-        raise SettingsError(f"--concurrency must be at least 1, got {args.concurrency}")
+    settings = BenchSettings(strategy=args.strategy, max_trials=args.max_trials, memory_window=args.window, concurrency=args.concurrency)
     domain = get_domain(domain_for(args.source, args.domain))
     tasks = pick(load_source(domain, args.source), args.task, args.limit)
-    settings = BenchSettings(strategy=args.strategy, max_trials=args.max_trials, memory_window=args.window, concurrency=args.concurrency)
     out = Path(args.out) if args.out else default_out(args.source, domain.name, args.strategy)
     args.resume_hint = bench_command(args)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from reflexion.cli.common import add_model_options, add_storage_options, console, print_summary, resume_command, session
 from reflexion.checkpoint import thread_lock
+from reflexion.cli.common import add_model_options, add_storage_options, console, print_summary, resume_command, session
 from reflexion.domains import domain_names, get_domain
 from reflexion.jsonl import select
 from reflexion.progress import ConsoleProgress

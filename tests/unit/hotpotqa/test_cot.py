@@ -1,0 +1,104 @@
+"""The chain-of-thought actors (gold context and all paragraphs) and their trip through the loop."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reflexion.context import Context
+from reflexion.domains import get_domain
+from reflexion.domains.base import ActorMemory, Attempt
+from reflexion.domains.hotpotqa.cot import cot_answer
+from reflexion.graphs import build_graph
+from reflexion.runner import stream, thread_config
+from reflexion.state import Task, new_run
+from reflexion.testing.fakes import ScriptedChatModel
+
+from .helpers import make_step
+
+
+@pytest.mark.parametrize(
+    ("reply", "answer"),
+    [
+        ("Quinn was born in 1961.\nAnswer: 1961", "1961"),
+        ("Thought: ...\n**Answer:** 1961", "1961"),
+        ("Answer: 1994\nOn reflection, no.\nAnswer: 1961", "1961"),
+        ("Thought: she was born in 1961.\nAction: Finish[1961]", "1961"),
+        ("Quinn was born in 1961, so the answer: 1961", "1961"),
+        ("I think it is 1961.", ""),
+        ("", ""),
+    ],
+)
+def test_the_answer_is_the_last_answer_line_or_a_finish_call(reply: str, answer: str) -> None:
+    assert cot_answer(reply) == answer
+
+
+@given(st.text())
+def test_reading_an_answer_never_raises(reply: str) -> None:
+    answer = cot_answer(reply)
+    assert answer == answer.strip() and "\n" not in answer
+
+
+def test_cot_gt_reads_only_the_gold_paragraphs(task: Task) -> None:
+    step, model = make_step(task, "The label was founded by Mara Quinn, born 1961.\nAnswer: 1961")
+    attempt = get_domain("hotpotqa-cot-gt").act(step, ActorMemory(reflections=["Check the founder's birth year."]))
+    prompt = model.prompts[0]
+    assert (
+        "Brightwater Records: Brightwater Records is an independent" in prompt and "Mara Quinn: Mara Quinn (born 1961)" in prompt
+    )
+    assert "Leeds: Leeds is a city" not in prompt and "Scottish painter" not in prompt
+    assert "- Check the founder's birth year." in prompt and prompt.rstrip().endswith("Thought:")
+    assert attempt.candidate == "1961"
+    assert (
+        attempt.trajectory[0]["thought"].endswith("Answer: 1961") and "Brightwater Records:" in attempt.trajectory[0]["context"]
+    )
+
+
+def test_cot_reads_all_paragraphs(task: Task) -> None:
+    step, model = make_step(task, "Answer: 1961")
+    get_domain("hotpotqa-cot").act(step, ActorMemory())
+    assert "Leeds: Leeds is a city" in model.prompts[0] and "Scottish painter" in model.prompts[0]
+
+
+def test_exact_match_evaluation_and_a_missing_answer(task: Task) -> None:
+    domain = get_domain("hotpotqa-cot")
+    step, model = make_step(task, role="evaluator")
+    assert domain.evaluate(step, Attempt("1961")).feedback["success"] is True
+    assert domain.evaluate(step, Attempt("1994")).feedback == {
+        "score": 0.0,
+        "success": False,
+        "text": "'1994' is not the correct answer.",
+    }
+    missing = domain.evaluate(step, Attempt("")).feedback
+    assert missing["success"] is False and "Answer: <short answer>" in missing["text"]
+    assert model.prompts == []  # exact match needs no model
+    assert domain.score(task, "the 1961") == {"exact_match": True, "f1": 1.0, "label": "1961"}
+
+
+def test_wrong_then_right_after_a_reflection_through_the_loop(checkpointer, task: Task) -> None:
+    domain = get_domain("hotpotqa-cot-gt")
+    actor = ScriptedChatModel(replies=["The label was founded in 1994.\nAnswer: 1994", "Quinn was born in 1961.\nAnswer: 1961"])
+    reflector = ScriptedChatModel(replies=["I gave the founding year; the question asks for the founder's birth year."])
+    evaluator = ScriptedChatModel()  # exact match: never called
+    context = Context(actor=actor, evaluator=evaluator, reflector=reflector, domain=domain)
+    values = stream(build_graph(checkpointer), new_run(task, max_trials=3), thread_config("cot"), context)
+
+    assert values["outcome"] == "solved" and values["trial"] == 2
+    assert [t["candidate"] for t in values["trials"]] == ["1994", "1961"]
+    assert "the founder's birth year" in actor.prompts[1] and "the founder's birth year" not in actor.prompts[0]
+    reflect_prompt = reflector.prompts[0]
+    assert "'1994' is not the correct answer." in reflect_prompt
+    assert "Mara Quinn (born 1961)" in reflect_prompt  # the reflector sees the context the actor read
+    assert values["usage"]["actor"]["calls"] == 2 and "evaluator" not in values["usage"]
+
+
+def test_last_attempt_strategy_shows_the_previous_reasoning_without_the_context_twice(checkpointer, task: Task) -> None:
+    actor = ScriptedChatModel(replies=["Founded in 1994.\nAnswer: 1994", "Answer: 1961"])
+    context = Context(
+        actor=actor, evaluator=ScriptedChatModel(), reflector=ScriptedChatModel(), domain=get_domain("hotpotqa-cot-gt")
+    )
+    stream(build_graph(checkpointer), new_run(task, strategy="last_attempt"), thread_config("last"), context)
+    second = actor.prompts[1]
+    assert "Reasoning: Founded in 1994." in second and "Feedback: '1994' is not the correct answer." in second
+    assert second.count("Mara Quinn (born 1961)") == 1
