@@ -12,6 +12,11 @@ from reflexion.errors import TaskError
 
 def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
     """Every object in a ``.jsonl`` (or ``.jsonl.gz``) file; blank lines are skipped."""
+    return [row for _, row in read_jsonl_numbered(path)]
+
+
+def read_jsonl_numbered(path: str | Path) -> list[tuple[int, dict[str, Any]]]:
+    """Like :func:`read_jsonl`, with each object's line number (for errors such as ``file:7: missing field``)."""
     path = Path(path)
     if not path.is_file():
         raise TaskError(f"task file not found: {path}")
@@ -23,7 +28,7 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
         raise TaskError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except (OSError, EOFError) as exc:
         raise TaskError(f"{path}: cannot read: {exc}") from exc
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[int, dict[str, Any]]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -33,7 +38,7 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
             raise TaskError(f"{path}:{number}: bad JSON: {exc.msg} (column {exc.colno})") from exc
         if not isinstance(row, dict):
             raise TaskError(f"{path}:{number}: expected a JSON object, got {type(row).__name__}")
-        rows.append(row)
+        rows.append((number, row))
     if not rows:
         raise TaskError(f"{path}: no tasks in file (it is empty)")
     return rows

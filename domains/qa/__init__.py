@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from reflexion.answers import exact_match, extract_answer
 from reflexion.domains.base import ActorMemory, Attempt, BaseDomain, Evaluation, Step
-from reflexion.jsonl import read_jsonl, require
+from reflexion.jsonl import read_jsonl_numbered, require
 from reflexion.prompts import render_prompt
 from reflexion.state import Task
 
@@ -22,8 +22,8 @@ class QADomain(BaseDomain):
     def load_tasks(self, source: str | None = None) -> list[Task]:
         path = source or str(files(__package__).joinpath("questions.jsonl"))
         tasks: list[Task] = []
-        for number, row in enumerate(read_jsonl(path), start=1):
-            require(row, {"id": (str, int), "question": str, "answer": (str, int, float)}, f"{path}: task {number}")
+        for number, row in read_jsonl_numbered(path):
+            require(row, {"id": (str, int), "question": str, "answer": (str, int, float)}, f"{path}:{number}")
             tasks.append(
                 {"id": str(row["id"]), "domain": self.name, "prompt": row["question"], "data": {"answer": str(row["answer"])}}
             )
