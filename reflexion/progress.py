@@ -28,7 +28,8 @@ class ConsoleProgress:
         if mode == "custom":
             self._say(f"    [dim]{escape(first_line(payload.get('message', payload) if isinstance(payload, dict) else payload, WIDTH))}[/]")
         elif mode == "tasks" and "input" in payload and not namespace and self.verbose:
-            self._say(f"[dim]trial {self.trial} · {payload['name']} …[/]")
+            trial = self.trial - 1 if payload["name"] == "reflect" else self.trial
+            self._say(f"[dim]trial {trial} · {payload['name']} …[/]")
         elif mode == "updates":
             for node, update in payload.items():
                 if namespace:

@@ -21,8 +21,13 @@ def exact_match_feedback(candidate: str, label: str) -> Feedback:
 
 
 def label_scores(candidate: str, label: str) -> dict[str, Any]:
-    """True accuracy of a final answer: exact match and token F1 after normalisation (SQuAD style)."""
-    return {"exact_match": exact_match(candidate, label), "f1": token_f1(candidate, label), "label": label}
+    """True accuracy of a final answer: exact match and token F1 after normalisation (SQuAD style).
+
+    ``passed`` (= exact match) is what the bench counts, so with the LLM judge driving the loop the
+    bench reports how often the judge's verdict disagreed with the label (false positives/negatives).
+    """
+    em = exact_match(candidate, label)
+    return {"passed": em, "exact_match": em, "f1": token_f1(candidate, label), "label": label}
 
 
 def token_f1(prediction: str, label: str) -> float:

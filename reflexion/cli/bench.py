@@ -11,6 +11,9 @@ import shlex
 import sys
 from pathlib import Path
 
+from rich.console import Console
+from rich.markup import escape
+
 from reflexion.bench import BenchSettings, ResultFile, default_out, domain_for, load_source, pick, read_rows, run_bench, summarize
 from reflexion.bench.harness import check_compatible
 from reflexion.bench.plot import plot_curves
@@ -18,12 +21,11 @@ from reflexion.bench.progress import BarProgress, NodeProgress
 from reflexion.bench.report import summary_table
 from reflexion.bench.source import BUILTIN_SOURCES, SOURCE_DOMAINS
 from reflexion.bench.summary import BenchSummary
+from reflexion.cli import EXIT_ERROR
 from reflexion.cli.common import add_model_options, add_storage_options, console, session
 from reflexion.domains import domain_names, get_domain
 from reflexion.errors import ModelError, SettingsError, TaskError
 from reflexion.state import STRATEGIES
-
-EXIT_ERROR = 2
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,15 +61,16 @@ def handle(args: argparse.Namespace) -> int:
     tasks = pick(load_source(domain, args.source), args.task, args.limit)
     out = Path(args.out) if args.out else default_out(args.source, domain.name, args.strategy)
     args.resume_hint = bench_command(args)
+    ui = Console(stderr=True, highlight=False) if args.json else console  # keep stdout for the JSON
 
     with ResultFile.open(out) as results:
         check_compatible(results, domain.name, settings)  # before any model starts
         left = sum(not results.done(task["id"]) for task in tasks)
-        console.print(f"[bold]bench[/] {len(tasks)} {domain.name} tasks · strategy {args.strategy} · up to {settings.budget} trials · "
-                      f"{len(tasks) - left} already done · results {out}")
+        ui.print(f"[bold]bench[/] {len(tasks)} {domain.name} tasks · strategy {args.strategy} · up to {settings.budget} trials · "
+                      f"{len(tasks) - left} already done · results {escape(str(out))}", soft_wrap=True)
         if left:
             with session(args, domain) as (graph, context):
-                progress = NodeProgress(console) if args.verbose and args.concurrency == 1 else BarProgress(console, label=f"{domain.name} · {args.strategy}")
+                progress = NodeProgress(ui) if args.verbose and args.concurrency == 1 else BarProgress(ui, label=f"{domain.name} · {args.strategy}")
                 try:
                     run_bench(graph, context, tasks, results, settings, progress=progress, db=args.db)
                 except ModelError as exc:
@@ -82,7 +85,7 @@ def handle(args: argparse.Namespace) -> int:
         print(json.dumps(summary.to_dict(), indent=2))
     else:
         console.print(summary_table([summary]))
-        console.print(f"[dim]rows: {out} · summary: {summary_file}[/]")
+        console.print(f"[dim]rows: {escape(str(out))} · summary: {escape(str(summary_file))}[/]")
     _plot([summary], args)
     return 0
 
@@ -106,7 +109,7 @@ def _plot(summaries: list[BenchSummary], args: argparse.Namespace) -> None:
     if args.plot:
         path = plot_curves(summaries, args.plot)
         if not args.json:
-            console.print(f"wrote {path}")
+            console.print(f"wrote {escape(str(path))}")
 
 
 def bench_command(args: argparse.Namespace) -> str:

@@ -46,4 +46,4 @@ def test_feedback_says_right_or_wrong_without_the_label() -> None:
 
 
 def test_label_scores_report_exact_match_f1_and_label() -> None:
-    assert label_scores("Bath", "Bath, Maine") == {"exact_match": False, "f1": pytest.approx(2 / 3), "label": "Bath, Maine"}
+    assert label_scores("Bath", "Bath, Maine") == {"passed": False, "exact_match": False, "f1": pytest.approx(2 / 3), "label": "Bath, Maine"}

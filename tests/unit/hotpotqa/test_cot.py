@@ -73,7 +73,7 @@ def test_exact_match_evaluation_and_a_missing_answer(task: Task) -> None:
     missing = domain.evaluate(step, Attempt("")).feedback
     assert missing["success"] is False and "Answer: <short answer>" in missing["text"]
     assert model.prompts == []  # exact match needs no model
-    assert domain.score(task, "the 1961") == {"exact_match": True, "f1": 1.0, "label": "1961"}
+    assert domain.score(task, "the 1961") == {"passed": True, "exact_match": True, "f1": 1.0, "label": "1961"}
 
 
 def test_wrong_then_right_after_a_reflection_through_the_loop(checkpointer, task: Task) -> None:

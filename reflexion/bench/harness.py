@@ -1,0 +1,193 @@
+"""Run a set of tasks through the loop, one checkpointed thread each, and write a result line per task.
+
+Re-running resumes: a task already in the result file is skipped, a thread left mid-run (a kill, a
+Ctrl-C, a model that went away) continues from its last checkpoint, and the others start fresh.
+With ``concurrency`` > 1 several tasks run at once in threads that share the graph and the context
+(the SQLite checkpointer serialises its own writes); the result file takes one line at a time.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from langgraph.graph.state import CompiledStateGraph
+
+from reflexion.bench.progress import BenchProgress
+from reflexion.bench.results import ResultFile, ResultRow, Verdict, final_passed
+from reflexion.bench.source import bench_thread_id
+from reflexion.checkpoint import thread_lock
+from reflexion.context import Context
+from reflexion.errors import ReflexionError, SettingsError
+from reflexion.runner import OnEvent, plan_resume, stream, thread_config
+from reflexion.state import STRATEGIES, Strategy, Task, new_run
+
+
+@dataclass(frozen=True)
+class BenchSettings:
+    strategy: Strategy = "reflexion"
+    max_trials: int = 5
+    memory_window: int = 3
+    concurrency: int = 1
+
+    def __post_init__(self) -> None:  # checked before any model starts
+        for name, value in (("--max-trials", self.max_trials), ("--window", self.memory_window), ("--concurrency", self.concurrency)):
+            if not isinstance(value, int) or value < 1:
+                raise SettingsError(f"{name} must be a positive integer, got {value!r}")
+        if self.strategy not in STRATEGIES:
+            raise SettingsError(f"unknown strategy {self.strategy!r}; choose one of: {', '.join(STRATEGIES)}")
+
+    @property
+    def budget(self) -> int:
+        return 1 if self.strategy == "none" else self.max_trials
+
+
+@dataclass
+class BenchRun:
+    """What one call of :func:`run_bench` did."""
+
+    total: int  # tasks selected
+    skipped: int  # already in the result file
+    written: list[ResultRow] = field(default_factory=list)  # finished by this call
+
+
+class _Stopped(Exception):
+    """Raised inside a worker's event handler to abandon its task: another worker failed."""
+
+
+def run_bench(
+    graph: CompiledStateGraph,
+    context: Context,
+    tasks: list[Task],
+    results: ResultFile,
+    settings: BenchSettings = BenchSettings(),
+    *,
+    progress: BenchProgress | None = None,
+    db: str | os.PathLike[str] | None = None,
+) -> BenchRun:
+    """Run every task not yet in ``results``; returns what was done. ``db`` is the checkpoint file
+    (its folder holds the per-thread locks). A :class:`~reflexion.errors.ModelError` or Ctrl-C stops
+    the bench: finished tasks are in the file, unfinished threads resume on the next call."""
+    check_compatible(results, context.domain.name, settings)
+    bench = _Bench(graph, context, results, settings, progress, db)
+    done = [row for row in results.rows if row["task_id"] in {task["id"] for task in tasks}]
+    todo = [task for task in tasks if not results.done(task["id"])]
+    if progress is not None:
+        progress.start(len(tasks), done)
+    try:
+        if settings.concurrency == 1:
+            for task in todo:  # in this thread, so Ctrl-C stops the task at once
+                bench.run_task(task)
+        else:
+            bench.run_parallel(todo)
+    finally:
+        if progress is not None:
+            progress.stop()
+    return BenchRun(total=len(tasks), skipped=len(done), written=bench.written)
+
+
+def check_compatible(results: ResultFile, domain: str, settings: BenchSettings) -> None:
+    """One result file holds one experiment: refuse to mix domains, strategies or budgets in it."""
+    wanted = {"domain": domain, "strategy": settings.strategy, "max_trials": settings.budget, "memory_window": settings.memory_window}
+    for row in results.rows:
+        for key, value in wanted.items():
+            if row.get(key) != value:
+                option = {"max_trials": "--max-trials", "memory_window": "--window"}.get(key, f"--{key}")
+                raise SettingsError(
+                    f"{results.path} holds results with {option} {row.get(key)} (task {row['task_id']}), not {value}; "
+                    "use the same settings to extend it, or pass another --out"
+                )
+
+
+@dataclass
+class _Bench:
+    graph: CompiledStateGraph
+    context: Context
+    results: ResultFile
+    settings: BenchSettings
+    progress: BenchProgress | None
+    db: str | os.PathLike[str] | None
+    written: list[ResultRow] = field(default_factory=list)
+    stop: threading.Event = field(default_factory=threading.Event)  # set when the bench must end early
+
+    def run_parallel(self, todo: list[Task]) -> None:
+        pool = ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="bench")
+        try:
+            pending = {pool.submit(self.run_task, task) for task in todo}
+            while pending:
+                finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                for future in finished:
+                    future.result()  # the first failure (a ModelError, say) stops the bench
+        except BaseException:
+            self.stop.set()  # the other workers abandon their tasks at their next event
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def run_task(self, task: Task) -> None:
+        if self.stop.is_set():
+            return
+        thread_id = bench_thread_id(self.results.path, task["id"], self.settings.strategy)
+        config = thread_config(thread_id)
+        try:
+            with thread_lock(thread_id, self.db):
+                started = time.monotonic()
+                snapshot = self.graph.get_state(config)
+                resumed = bool(snapshot.values)
+                trial = snapshot.values.get("trial", 1) if resumed else 1
+                on_event = self._events(self.progress.task_started(task, thread_id, trial, resumed) if self.progress else None)
+                if not resumed:
+                    start = new_run(task, max_trials=self.settings.max_trials, memory_window=self.settings.memory_window, strategy=self.settings.strategy)
+                    values = stream(self.graph, start, config, self.context, on_event)
+                else:
+                    plan = plan_resume(self.graph, thread_id, max_trials=self.settings.budget)
+                    values = snapshot.values if plan is None else stream(self.graph, None, plan.config, self.context, on_event)
+                if values.get("outcome") not in ("solved", "failed"):
+                    raise ReflexionError(f"thread {thread_id} stopped before its end (outcome {values.get('outcome')!r}); re-run the bench")
+                row = self._row(task, thread_id, values, resumed, started)
+                if self.results.append(row):
+                    self.written.append(row)
+                    if self.progress is not None:
+                        self.progress.task_finished(row)
+        except _Stopped:
+            return
+
+    def _events(self, inner: OnEvent | None) -> OnEvent:
+        def on_event(mode: str, namespace: tuple[str, ...], payload: Any) -> None:
+            if self.stop.is_set():
+                raise _Stopped  # leaves the thread at its last checkpoint, resumable
+            if inner is not None:
+                inner(mode, namespace, payload)
+
+        return on_event
+
+    def _row(self, task: Task, thread_id: str, values: dict[str, Any], resumed: bool, started: float) -> ResultRow:
+        verdicts: list[Verdict] = [
+            {"trial": r["trial"], "score": r["feedback"]["score"], "success": r["feedback"]["success"], "feedback": r["feedback"]["text"]}
+            for r in values.get("trials", [])
+        ]
+        candidate = values["trials"][-1]["candidate"] if values.get("trials") else ""  # the last evaluated one
+        score = getattr(self.context.domain, "score", None)
+        final = score(task, candidate) if callable(score) else None  # the hidden tests run here, once
+        return {
+            "task_id": task["id"],
+            "domain": self.context.domain.name,  # the domain that ran it (a task may name its family)
+            "strategy": values["strategy"],
+            "max_trials": values["max_trials"],
+            "memory_window": values["memory_window"],
+            "thread_id": thread_id,
+            "outcome": values["outcome"],
+            "trials": len(verdicts),
+            "candidate": candidate,
+            "verdicts": verdicts,
+            "final": final,
+            "passed": final_passed(final, values["outcome"] == "solved"),
+            "reflections": list(values.get("reflections", [])),
+            "usage": dict(values.get("usage", {})),
+            "wall_s": round(time.monotonic() - started, 3),  # the final scoring included
+            "resumed": resumed,
+        }

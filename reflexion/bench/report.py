@@ -1,0 +1,47 @@
+"""Bench summaries as a rich table: one column per result file, so strategies compare side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.markup import escape
+from rich.table import Table
+
+from reflexion.bench.summary import BenchSummary
+
+
+def summary_table(summaries: Sequence[BenchSummary]) -> Table:
+    table = Table(title="bench summary", title_justify="left")
+    table.add_column("")
+    for summary in summaries:
+        table.add_column(escape(summary.label or summary.strategy), justify="right")
+
+    def row(name: str, values: list[str]) -> None:
+        table.add_row(name, *values)
+
+    row("domain", [escape(s.domain) for s in summaries])
+    row("strategy", [escape(s.strategy) for s in summaries])
+    row("tasks", [str(s.tasks) for s in summaries])
+    for t in range(max((len(s.solved_by_trial) for s in summaries), default=0)):
+        label = f"pass@1 after trial {t + 1}" + (" (baseline)" if t == 0 else "")
+        row(label, [_pass(s, t) for s in summaries])
+    row("[bold]final pass@1[/]", [f"[bold]{_pass(s, len(s.solved_by_trial) - 1)}[/]" for s in summaries])
+    row("self-test false positives", [str(s.false_positives) if s.false_positives else "n/a" for s in summaries])
+    row("self-test false negatives", [str(s.false_negatives) if s.false_negatives else "n/a" for s in summaries])
+    row("LLM calls (per solved task)", [f"{s.calls} ({_number(s.per_solved(s.calls))})" for s in summaries])
+    row("tokens (per solved task)", [f"{s.tokens} ({_number(s.per_solved(s.tokens))})" for s in summaries])
+    row("wall time (per task)", [f"{s.wall_s:.1f}s ({_number(s.wall_s / s.tasks if s.tasks else None, 's')})" for s in summaries])
+    return table
+
+
+def _pass(summary: BenchSummary, t: int) -> str:
+    if not summary.solved_by_trial:
+        return "-"
+    t = min(t, len(summary.solved_by_trial) - 1)  # a shorter run stays at its final value
+    return f"{summary.curve[t]:.1%} ({summary.solved_by_trial[t]}/{summary.tasks})"
+
+
+def _number(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.1f}{unit}" if unit or value < 100 else f"{value:,.0f}"

@@ -1,0 +1,133 @@
+"""What a bench's result rows add up to: the per-trial learning curve, how far the loop's own verdict
+can be trusted, and what a solved task costs.
+
+Definitions (see docs/bench.md):
+- pass@1 after trial t: the share of tasks whose loop had ended by trial t *and* whose final result
+  passed (the domain's ``score()``, e.g. hidden tests, run once on the final candidate; the loop's
+  own verdict for a domain without one). It never goes down, and the last point is the final pass@1.
+  The trial-1 point is the "baseline": tasks solved by the first attempt.
+- false-positive rate: of the tasks the loop called solved, the share whose final result failed.
+- false-negative rate: of the tasks the loop gave up on, the share whose final result passed.
+  Both count only tasks whose final score has a pass flag (``passed`` or ``hidden_passed``);
+  ``None`` when none has (a domain without ``score()``, or one that reports only e.g. F1).
+- tokens and calls per solved task: everything spent on all tasks (failed ones included) divided by
+  the number of tasks that passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reflexion.bench.results import ResultRow, final_verdict
+from reflexion.state import Usage, merge_usage
+
+
+@dataclass(frozen=True)
+class Ratio:
+    count: int
+    of: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.count / self.of if self.of else None
+
+    def __str__(self) -> str:
+        return f"{self.count}/{self.of} ({'n/a' if self.rate is None else f'{self.rate:.1%}'})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"count": self.count, "of": self.of, "rate": self.rate}
+
+
+@dataclass(frozen=True)
+class BenchSummary:
+    label: str
+    domain: str
+    strategy: str
+    tasks: int
+    solved_by_trial: list[int]  # tasks counted as passed after trial 1, 2, ... (cumulative)
+    false_positives: Ratio | None
+    false_negatives: Ratio | None
+    usage: dict[str, Usage] = field(default_factory=dict)  # per role, all tasks
+    wall_s: float = 0.0  # all tasks, added up
+
+    @property
+    def solved(self) -> int:
+        return self.solved_by_trial[-1] if self.solved_by_trial else 0
+
+    @property
+    def curve(self) -> list[float]:
+        """pass@1 after each trial."""
+        return [n / self.tasks for n in self.solved_by_trial] if self.tasks else []
+
+    @property
+    def baseline(self) -> float | None:
+        return self.curve[0] if self.curve else None
+
+    @property
+    def final(self) -> float | None:
+        return self.curve[-1] if self.curve else None
+
+    @property
+    def calls(self) -> int:
+        return sum(u["calls"] for u in self.usage.values())
+
+    @property
+    def tokens(self) -> int:
+        return sum(u["input_tokens"] + u["output_tokens"] for u in self.usage.values())
+
+    def per_solved(self, total: float) -> float | None:
+        return total / self.solved if self.solved else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "domain": self.domain,
+            "strategy": self.strategy,
+            "tasks": self.tasks,
+            "solved": self.solved,
+            "solved_by_trial": self.solved_by_trial,
+            "pass_at_1_by_trial": self.curve,
+            "baseline_pass_at_1": self.baseline,
+            "final_pass_at_1": self.final,
+            "false_positives": self.false_positives.to_dict() if self.false_positives else None,
+            "false_negatives": self.false_negatives.to_dict() if self.false_negatives else None,
+            "calls": self.calls,
+            "tokens": self.tokens,
+            "calls_per_solved": self.per_solved(self.calls),
+            "tokens_per_solved": self.per_solved(self.tokens),
+            "usage": self.usage,
+            "wall_s": round(self.wall_s, 3),
+            "wall_s_per_task": round(self.wall_s / self.tasks, 3) if self.tasks else None,
+        }
+
+
+def summarize(rows: Iterable[ResultRow], label: str = "") -> BenchSummary:
+    rows = list(rows)
+    horizon = max((max(row["max_trials"], row["trials"]) for row in rows), default=0)
+    solved_by_trial = [sum(1 for row in rows if row["passed"] and row["trials"] <= t) for t in range(1, horizon + 1)]
+
+    scored = [row for row in rows if final_verdict(row.get("final")) is not None]
+    if scored:
+        said_solved = [row for row in scored if row["outcome"] == "solved"]
+        gave_up = [row for row in scored if row["outcome"] != "solved"]
+        false_positives = Ratio(sum(not row["passed"] for row in said_solved), len(said_solved))
+        false_negatives = Ratio(sum(row["passed"] for row in gave_up), len(gave_up))
+    else:
+        false_positives = false_negatives = None
+
+    usage: dict[str, Usage] = {}
+    for row in rows:
+        usage = merge_usage(usage, row.get("usage") or {})
+    return BenchSummary(
+        label=label,
+        domain=", ".join(sorted({row["domain"] for row in rows})),
+        strategy=", ".join(sorted({row["strategy"] for row in rows})),
+        tasks=len(rows),
+        solved_by_trial=solved_by_trial,
+        false_positives=false_positives,
+        false_negatives=false_negatives,
+        usage=usage,
+        wall_s=sum(float(row.get("wall_s") or 0.0) for row in rows),
+    )
