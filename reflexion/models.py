@@ -79,7 +79,8 @@ def uses_embedded_model(env: Mapping[str, str] | None = None) -> bool:
 
 def settings_from_env(role: Role, env: Mapping[str, str] | None = None) -> ModelSettings:
     env = os.environ if env is None else env
-    max_tokens = _number(env, role, "MAX_TOKENS", int, 1024)
+    # A reflection is a few sentences (the paper's are 2-5); a cap keeps weak models from rambling.
+    max_tokens = _number(env, role, "MAX_TOKENS", int, 300 if role == "reflector" else 1024)
     return ModelSettings(
         model=_lookup(env, role, "MODEL") or DEFAULT_REMOTE_MODEL,
         base_url=_lookup(env, role, "BASE_URL", "OPENAI_BASE_URL"),

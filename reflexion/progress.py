@@ -16,11 +16,21 @@ def first_line(text: str, width: int = 80) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
+def feedback_line(text: str, width: int = 70) -> str:
+    """The most telling line of feedback: the first failed test if there is a list of them, else
+    the first line that is not a header."""
+    lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
+    for index, line in enumerate(lines[:-1]):
+        if line.lower().startswith("tests failed"):
+            return first_line(lines[index + 1], width)
+    return first_line(next((ln for ln in lines if not ln.endswith(":")), ""), width)
+
+
 class ConsoleProgress:
     """Turns streamed graph events into readable progress lines."""
 
     def __init__(self, console: Console | None = None, *, trial: int = 1, verbose: bool = False) -> None:
-        self.console = console or Console(highlight=False)
+        self.console = console or Console(highlight=False, soft_wrap=True)
         self.trial = trial
         self.verbose = verbose
 
@@ -38,7 +48,7 @@ class ConsoleProgress:
                     self._node(node, update)
 
     def _say(self, text: str) -> None:
-        self.console.print(text, soft_wrap=False)
+        self.console.print(text, soft_wrap=True)
 
     def _step(self, node: str, update: dict[str, Any]) -> None:
         for step in (update or {}).get("trajectory", []) or []:
@@ -53,7 +63,7 @@ class ConsoleProgress:
         elif node == "evaluator":
             fb = update["feedback"]
             mark = "[green]✓ success[/]" if fb["success"] else "[red]✗ failure[/]"
-            self._say(f"{head} {mark} (score {fb['score']:.2f}) {escape(first_line(fb['text'], 70))}")
+            self._say(f"{head} {mark} (score {fb['score']:.2f}) {escape(feedback_line(fb['text']))}")
         elif node == "reflect":  # runs after decide moved on: the lesson is about the previous trial
             head = f"trial {self.trial - 1} · {node:<9}"
             for text in update.get("reflections", []):

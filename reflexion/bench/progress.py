@@ -39,7 +39,7 @@ class BarProgress:
     """A rich progress bar over the tasks; each finished task prints one line above it."""
 
     def __init__(self, console: Console | None = None, *, label: str = "bench") -> None:
-        self.console = console or Console(highlight=False)
+        self.console = console or Console(highlight=False, soft_wrap=True)
         self.label = label
         self.passed = 0
         self._bar = Progress(
@@ -78,7 +78,7 @@ class NodeProgress:
     """One line per node of every trial (``reflexion run``'s view), one task after another."""
 
     def __init__(self, console: Console | None = None) -> None:
-        self.console = console or Console(highlight=False)
+        self.console = console or Console(highlight=False, soft_wrap=True)
         self.total = self.count = 0
 
     def start(self, total: int, done: list[ResultRow]) -> None:

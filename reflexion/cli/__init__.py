@@ -10,7 +10,7 @@ from importlib import import_module
 from reflexion.errors import ReflexionError
 from reflexion.interrupts import exit_on_signals
 
-COMMANDS = ("run", "resume", "history", "graph", "serve_local", "bench")
+COMMANDS = ("demo", "run", "resume", "history", "graph", "bench", "serve_local")
 EXIT_ERROR, EXIT_INTERRUPTED = 2, 130
 
 

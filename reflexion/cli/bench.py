@@ -61,7 +61,7 @@ def handle(args: argparse.Namespace) -> int:
     tasks = pick(load_source(domain, args.source), args.task, args.limit)
     out = Path(args.out) if args.out else default_out(args.source, domain.name, args.strategy)
     args.resume_hint = bench_command(args)
-    ui = Console(stderr=True, highlight=False) if args.json else console  # keep stdout for the JSON
+    ui = Console(stderr=True, highlight=False, soft_wrap=True) if args.json else console  # keep stdout for the JSON
 
     with ResultFile.open(out) as results:
         check_compatible(results, domain.name, settings)  # before any model starts

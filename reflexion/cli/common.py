@@ -15,7 +15,7 @@ from reflexion.context import Context
 from reflexion.domains import Domain
 from reflexion.history import trials
 
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 
 
 def add_storage_options(parser: argparse.ArgumentParser) -> None:

@@ -129,3 +129,12 @@ def test_drawing_has_the_four_nodes_and_the_loop_edge():
     mermaid = graph.draw_mermaid()
     assert "reflect --> actor" in mermaid and "decide -.-> reflect" in mermaid
     assert "reflect" in graph.draw_ascii()
+
+
+def test_progress_shows_the_first_failed_test_not_a_header():
+    from reflexion.progress import feedback_line
+
+    text = "Tested passed:\nassert f(1) == 1\n\nTests failed:\nassert f(2) == 4 # output: 3\n"
+    assert feedback_line(text) == "assert f(2) == 4 # output: 3"
+    assert feedback_line("Tested passed:\nassert f(1) == 1\n\nTests failed:\n") == "assert f(1) == 1"
+    assert feedback_line("'27' is wrong.") == "'27' is wrong."

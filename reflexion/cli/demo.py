@@ -1,0 +1,52 @@
+"""``reflexion demo``: the main job. Reflexion on a handful of HumanEval tasks with whatever model is
+configured (the embedded local model when none is), showing every trial, the reflections and the
+result; then how to resume, inspect and switch to a real endpoint. Running it again resumes it."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.markup import escape
+
+from reflexion.bench import read_rows
+from reflexion.cli import bench
+from reflexion.cli.common import add_model_options, add_storage_options, console
+
+DEMO_OUT = "results/demo-humaneval.jsonl"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="Reflexion on a few HumanEval tasks, with progress and reflections", description=__doc__)
+    p.add_argument("--limit", type=int, default=3, metavar="N", help="HumanEval tasks to run (default: 3)")
+    p.add_argument("--max-trials", type=int, default=3, metavar="T", help="trial budget per task (default: 3)")
+    p.add_argument("--out", default=DEMO_OUT, metavar="FILE", help=f"result file (default: {DEMO_OUT})")
+    add_storage_options(p)
+    add_model_options(p)
+    p.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    bench_args = argparse.Namespace(
+        source="humaneval", domain=None, limit=args.limit, task=None, strategy="reflexion", max_trials=args.max_trials,
+        window=3, concurrency=1, out=args.out, summary=None, plot=None, json=False, db=args.db, gguf=args.gguf, verbose=True,
+    )
+    code = bench.handle(bench_args)
+    args.resume_hint = bench_args.resume_hint
+    if code == 0:
+        _next_steps(args)
+    return code
+
+
+def _next_steps(args: argparse.Namespace) -> None:
+    threads = [row["thread_id"] for row in read_rows(args.out)]
+    db = f" --db {args.db}" if args.db else ""
+    lines = [
+        "[bold]What next[/]",
+        "  run it again: `reflexion demo` (finished tasks are kept; an interrupted one resumes from its checkpoint)",
+        f"  see one run's trials and reflections: reflexion history {escape(threads[0])}{db}" if threads else "",
+        "  more trials for a failed task: reflexion resume THREAD --more-trials 2",
+        "  a real model: put OPENAI_API_KEY=... (and REFLEXION_MODEL=...) in .env, or REFLEXION_BASE_URL=<any OpenAI-compatible URL:",
+        "  vLLM, Ollama, LM Studio, llama.cpp> with REFLEXION_API_KEY and REFLEXION_MODEL; see .env.example",
+        "  the full benchmark: reflexion bench humaneval --strategy last_attempt_and_reflexion --window 1 --max-trials 10",
+    ]
+    console.print("\n".join(line for line in lines if line))
