@@ -122,6 +122,13 @@ def open_models(
         yield {role: chat_model(s) for role, s in settings.items()}
         return
 
+    named = sorted(n for n in [*(f"REFLEXION_{r.upper()}_MODEL" for r in ROLES), "REFLEXION_MODEL"] if env.get(n))
+    if gguf is None and named:
+        # A model name without an endpoint means a key was forgotten, not "use the embedded model".
+        raise SettingsError(
+            f"{named[0]} is set but no endpoint is: set OPENAI_API_KEY (or REFLEXION_BASE_URL) in .env, "
+            "or unset it to use the embedded local model"
+        )
     from reflexion.local import LocalServer, find_gguf  # the optional [local] extra
 
     path = find_gguf(gguf or env.get("REFLEXION_GGUF"))

@@ -61,3 +61,8 @@ def test_one_endpoint_for_all_three_roles():
     with open_models({"REFLEXION_BASE_URL": "http://one/v1", "REFLEXION_API_KEY": "k"}) as models:
         assert {m.openai_api_base for m in models.values()} == {"http://one/v1"}
         assert set(models) == set(ROLES)
+
+
+def test_a_model_name_without_a_key_is_a_missing_key_not_the_embedded_model():
+    with pytest.raises(SettingsError, match="REFLEXION_MODEL is set but no endpoint is: set OPENAI_API_KEY"), open_models({"REFLEXION_MODEL": "gpt-4o"}):
+        pass
