@@ -1,0 +1,177 @@
+"""Programming: write a Python function from its signature and docstring (HumanEval, MBPP, your own).
+
+As in the paper: the actor writes the whole function; once per task the evaluator model writes a
+few unit tests; every implementation runs against them in the sandbox, and the test results are
+the feedback the self-reflection reads. Success means all of the evaluator's own tests pass. The
+dataset's hidden tests run once, on the final implementation, through :meth:`score`, outside the
+loop; no prompt ever contains them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from reflexion.domains.base import ActorMemory, Attempt, BaseDomain, Evaluation, Step
+from reflexion.domains.programming.extract import Extraction, extract_code
+from reflexion.domains.programming.feedback import results_feedback, untested_feedback, unusable_feedback
+from reflexion.domains.programming.metrics import fp_fn_rates
+from reflexion.domains.programming.program import hidden_program, implementation_problem, program_for
+from reflexion.domains.programming.pysource import parse, top_level_names
+from reflexion.domains.programming.selftests import SelfTests, parse_tests, write_tests
+from reflexion.domains.programming.settings import (
+    DEFAULT_HIDDEN_TIMEOUT_S,
+    Options,
+    TestSource,
+    options_from_env,
+    resolve,
+)
+from reflexion.domains.programming.tasks import load_tasks
+from reflexion.prompts import render_prompt
+from reflexion.sandbox import ExecResult, Limits, Sandbox
+from reflexion.state import Feedback, Task, TrialRecord
+
+DOMAIN = "programming"
+
+
+class ProgrammingDomain(BaseDomain):
+    name: ClassVar[str] = DOMAIN
+
+    def __init__(
+        self,
+        *,
+        test_source: TestSource | None = None,
+        max_self_tests: int | None = None,
+        timeout_s: float | None = None,
+        hidden_timeout_s: float = DEFAULT_HIDDEN_TIMEOUT_S,
+        isolation: str | None = None,
+    ) -> None:
+        """Options left ``None`` come from the task's data, then the environment
+        (``REFLEXION_TEST_SOURCE``, ``REFLEXION_MAX_SELF_TESTS``, ``REFLEXION_TEST_TIMEOUT``).
+        ``isolation`` goes to :class:`reflexion.sandbox.Sandbox` (``"bubblewrap"`` to require it)."""
+        self._given = {"test_source": test_source, "max_self_tests": max_self_tests, "timeout_s": timeout_s}
+        self._env = options_from_env()
+        resolve(self._given, self._env)  # a bad setting fails now, with one line, not mid-run
+        self._hidden_timeout_s = hidden_timeout_s
+        self._isolation = isolation
+        self._sandboxes: dict[float, Sandbox] = {}  # by time limit: making one probes the isolation
+
+    def load_tasks(self, source: str | None = None) -> list[Task]:
+        return load_tasks(source)
+
+    def act(self, step: Step, memory: ActorMemory) -> Attempt:
+        task = step.task
+        sections = []
+        if memory.last_trial is not None:
+            sections.append(render_prompt("actor_last_attempt", DOMAIN, trial=self.render_trial(memory.last_trial)))
+        if memory.reflections:
+            lessons = "\n".join(f"- {r}" for r in memory.reflections)
+            sections.append(render_prompt("actor_reflections", DOMAIN, reflections=lessons))
+        prompt = render_prompt("actor", DOMAIN, task=task["prompt"].strip("\n"), memory="".join(sections))
+        reply = step.llm.ask(prompt.lstrip("\n"), system=render_prompt("actor_system", DOMAIN))
+        extraction: Extraction = extract_code(reply, task["data"]["entry_point"], prompt=task["prompt"])
+        return Attempt(candidate=extraction.code, trajectory=[{"reply": reply}])
+
+    def evaluate(self, step: Step, attempt: Attempt) -> Evaluation:
+        task, stored = step.task, step.domain_data
+        updates: dict[str, Any] = {}
+        options = self.options(task, stored)
+        if "options" not in stored:
+            updates["options"] = options.as_data()
+        tests, why_none = self._tests(step, options, updates)
+
+        entry_point = task["data"]["entry_point"]
+        if problem := implementation_problem(attempt.candidate, entry_point):
+            return Evaluation(_verdict(0.0, False, unusable_feedback(problem, entry_point)), updates)
+        program = program_for(task, attempt.candidate)
+        if options.test_source == "none" or not tests:
+            load_error = self._load_error(program, options.timeout_s)
+            # With no tests at all (the ablation), nothing can say the implementation is right.
+            success = load_error is None and options.test_source != "none"
+            return Evaluation(_verdict(float(success), success, untested_feedback(why_none, load_error)), updates)
+        results = self._sandbox_for(options.timeout_s).run_tests(program, tests, timeout_s=options.timeout_s)
+        passed = sum(r.passed for r in results)
+        success = passed == len(results) == len(tests)
+        return Evaluation(_verdict(passed / len(tests), success, results_feedback(results)), updates)
+
+    def render_trial(self, record: TrialRecord) -> str:
+        return render_prompt(
+            "trial",
+            DOMAIN,
+            trial=record["trial"],
+            implementation=record["candidate"].strip("\n") or "(no usable code)",
+            feedback=record["feedback"]["text"],
+        ).strip()
+
+    def score(self, task: Task, candidate: str) -> dict[str, Any] | None:
+        """The hidden tests, run once on the final implementation; ``None`` for a task without any.
+        ``reason`` may quote the hidden tests: it is for reports, never for a prompt."""
+        if not task["data"].get("hidden_test", "").strip():
+            return None
+        if problem := implementation_problem(candidate, task["data"]["entry_point"]):
+            return {"hidden_passed": False, "reason": f"no usable implementation: {problem}"}
+        result = self._sandbox_for(self._hidden_timeout_s).run(hidden_program(task, candidate))
+        if result.timed_out:
+            return {"hidden_passed": False, "reason": f"timed out after {self._hidden_timeout_s:g}s"}
+        if result.exit_code == 0:
+            return {"hidden_passed": True, "reason": "passed"}
+        return {"hidden_passed": False, "reason": _failure(result)}
+
+    def options(self, task: Task, stored: dict[str, Any] | None = None) -> Options:
+        """The options for ``task``: those this run stored on its first trial, else the task's own,
+        the constructor's, the environment's."""
+        return resolve((stored or {}).get("options", {}), task["data"], self._given, self._env)
+
+    def _tests(self, step: Step, options: Options, updates: dict[str, Any]) -> tuple[list[str], str]:
+        """The tests this trial runs, and, when there are none, why. Self-written tests are written on
+        the first trial and kept in ``domain_data``: later trials and resumed runs reuse them."""
+        task = step.task
+        if options.test_source == "none":
+            return [], "test_source is none"
+        if options.test_source == "visible":
+            tests = list(task["data"].get("visible_tests", []))
+            return tests, "" if tests else "the task shows no examples to test"
+        if "self_tests" not in step.domain_data:
+            written = self._write_self_tests(step, options)
+            tests, origin = written.tests, "self"
+            examples = list(task["data"].get("visible_tests", []))[: options.max_self_tests]
+            if not tests and examples:
+                # A weak evaluator model may write nothing usable; the docstring's own examples are
+                # already in every prompt, so testing against them leaks nothing and beats no test at all.
+                tests, origin = examples, "visible (the evaluator wrote no usable tests)"
+            updates.update(self_tests=tests, self_tests_found=written.found, self_tests_origin=origin)
+            step.emit({"message": f"evaluator wrote {len(written.tests)} unit tests ({written.found} asserts found)"
+                       + ("" if origin == "self" else f"; using the {len(tests)} docstring examples instead")})
+        else:
+            tests = list(step.domain_data["self_tests"])
+        return tests, "" if tests else "the evaluator wrote no usable tests"
+
+    def _write_self_tests(self, step: Step, options: Options) -> SelfTests:
+        task = step.task
+        tree = parse(task["prompt"])
+        known = top_level_names(tree) if tree is not None else set()
+        return write_tests(step.llm, task["prompt"], task["data"]["entry_point"], known_names=known, limit=options.max_self_tests)
+
+    def _load_error(self, program: str, timeout_s: float) -> str | None:
+        result = self._sandbox_for(timeout_s).run(program)
+        if result.timed_out:
+            return f"timed out after {timeout_s:g}s"
+        return None if result.exit_code == 0 else _failure(result)
+
+    def _sandbox_for(self, timeout_s: float) -> Sandbox:
+        if timeout_s not in self._sandboxes:
+            limits = Limits(timeout_s=timeout_s, cpu_s=timeout_s)
+            self._sandboxes[timeout_s] = Sandbox(limits=limits, isolation=self._isolation)
+        return self._sandboxes[timeout_s]
+
+
+def _verdict(score: float, success: bool, text: str) -> Feedback:
+    return {"score": score, "success": success, "text": text}
+
+
+def _failure(result: ExecResult) -> str:
+    """One line on why a sandboxed run failed (``ExecResult.reason``, else its last stderr line)."""
+    last = next((line.strip() for line in reversed(result.stderr.splitlines()) if line.strip()), "")
+    return result.reason or last or f"exit code {result.exit_code}"
+
+
+__all__ = ["ProgrammingDomain", "extract_code", "fp_fn_rates", "hidden_program", "load_tasks", "parse_tests", "program_for"]

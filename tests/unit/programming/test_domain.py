@@ -1,0 +1,242 @@
+"""The programming domain in the real Reflexion loop: scripted models, the real sandbox.
+
+Each role has its own scripted model, so the tests can check who was asked what: the evaluator
+writes the unit tests once per task, and no prompt to any role ever holds the hidden tests.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+
+from reflexion.context import Context
+from reflexion.domains import get_domain
+from reflexion.domains.programming import ProgrammingDomain, fp_fn_rates
+from reflexion.errors import ModelError, SettingsError
+from reflexion.graphs import build_graph
+from reflexion.runner import stream, thread_config
+from reflexion.state import new_run
+from reflexion.testing.fakes import ScriptedChatModel
+
+ENTRY = "has_close_elements"
+WRONG = f"```python\ndef {ENTRY}(numbers, threshold):\n    return False\n```"
+RIGHT = (
+    f"```python\nfrom typing import List\n\n\ndef {ENTRY}(numbers: List[float], threshold: float) -> bool:\n"
+    "    return any(abs(a - b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])\n```"
+)
+SELF_TESTS = (
+    "Here are the tests:\n```python\n"
+    f"assert {ENTRY}([1.0, 2.0, 3.0], 0.5) == False\n"
+    f"assert {ENTRY}([1.0, 2.8, 3.0, 4.0, 5.0, 2.0], 0.3) == True\n"
+    f"assert {ENTRY}([], 1.0) == False\n```"
+)
+LESSON = "The function always returns False: compare every pair and return True when two are closer than threshold."
+
+
+@cache
+def humaneval(task_id: str) -> dict:
+    return next(t for t in ProgrammingDomain().load_tasks("humaneval") if t["id"] == task_id)
+
+
+def run(task, *, actor, evaluator=(), reflector=(), domain=None, checkpointer=None, **settings):
+    models = {
+        role: ScriptedChatModel(replies=list(replies))
+        for role, replies in (("actor", actor), ("evaluator", evaluator), ("reflector", reflector))
+    }
+    domain = domain or ProgrammingDomain()
+    settings = {"strategy": "last_attempt_and_reflexion", "memory_window": 1, "max_trials": 3} | settings
+    graph = build_graph(checkpointer or InMemorySaver())
+    values = stream(graph, new_run(task, **settings), thread_config("t"), Context(**models, domain=domain))
+    return values, models, domain
+
+
+def test_failed_by_self_tests_then_fixed_after_a_reflection():
+    task = humaneval("HumanEval/0")
+    values, models, domain = run(task, actor=[WRONG, RIGHT], evaluator=[SELF_TESTS], reflector=[LESSON])
+
+    assert values["outcome"] == "solved" and values["trial"] == 2
+    first, second = values["trials"]
+    assert first["feedback"] == {
+        "score": pytest.approx(2 / 3),
+        "success": False,
+        "text": (
+            f"Tested passed:\nassert {ENTRY}([1.0, 2.0, 3.0], 0.5) == False\nassert {ENTRY}([], 1.0) == False\n\n"
+            f"Tests failed:\nassert {ENTRY}([1.0, 2.8, 3.0, 4.0, 5.0, 2.0], 0.3) == True # output: False"
+        ),
+    }
+    assert second["feedback"]["success"] and second["feedback"]["score"] == 1.0
+    assert values["reflections"] == [LESSON]
+    # The second attempt saw the lesson, its previous code and that code's test results.
+    retry_prompt = models["actor"].prompts[1]
+    assert LESSON in retry_prompt and "return False" in retry_prompt and "# output: False" in retry_prompt
+    # The tests were written once, by the evaluator, and kept for the second trial.
+    assert len(models["evaluator"].prompts) == 1 and "careful Python tester" in models["evaluator"].prompts[0]
+    assert len(values["domain_data"]["self_tests"]) == 3
+    # Only now, outside the loop, do the hidden tests run.
+    assert domain.score(task, second["candidate"]) == {"hidden_passed": True, "reason": "passed"}
+    assert domain.score(task, first["candidate"])["hidden_passed"] is False
+
+
+MBPP_ROW = {
+    "name": "mbpp_1_cube",
+    "prompt": 'def cube(n: int) -> int:\n    """\n\tWrite a function to find the cube of n.\n\t"""\n',
+    "entry_point": "cube",
+    "test": "def check(candidate):\n    assert candidate(3) == 27\n    assert candidate(-2) == -8\n\n"
+    "def test_check():\n    check(cube)\n\ntest_check()\n",
+}
+
+
+def _hidden_lines(task) -> list[str]:
+    """The distinctive lines of the hidden tests (those the task text does not show anyway)."""
+    lines = [line.strip() for line in task["data"]["hidden_test"].splitlines()]
+    return [line for line in lines if len(line) > 8 and line not in task["prompt"]]
+
+
+@pytest.mark.parametrize("which", ["humaneval", "mbpp"])
+def test_no_prompt_to_any_role_ever_holds_the_hidden_tests(which, tmp_path):
+    if which == "humaneval":
+        task, entry = humaneval("HumanEval/32"), "find_zero"  # its check() uses the prompt's helper poly()
+    else:
+        path = tmp_path / "mbpp.jsonl"
+        path.write_text(json.dumps(MBPP_ROW) + "\n")
+        (task,) = ProgrammingDomain().load_tasks(str(path))
+        entry = "cube"
+    wrong = f"```python\ndef {entry}(x):\n    return 0\n```"
+    tests = f"assert {entry}([1, 2]) == -0.5\nassert {entry}(3) == 27"
+    values, models, domain = run(task, actor=[wrong] * 3, evaluator=[tests], reflector=["lesson one", "lesson two"])
+    assert values["outcome"] == "failed" and values["trial"] == 3
+
+    prompts = [p for model in models.values() for p in model.prompts]
+    assert len(prompts) == 3 + 1 + 2
+    hidden = _hidden_lines(task)
+    assert hidden and "check(" in task["data"]["hidden_test"]
+    for prompt in prompts:
+        assert "def check(" not in prompt and "check(candidate)" not in prompt
+        for line in hidden:
+            assert line not in prompt
+    for trial in values["trials"]:  # nor does any feedback the reflector or the actor could read
+        assert all(line not in trial["feedback"]["text"] for line in hidden)
+    assert domain.score(task, values["trials"][-1]["candidate"])["hidden_passed"] is False
+
+
+def test_unusable_replies_are_failed_trials_with_feedback_not_crashes():
+    task = humaneval("HumanEval/0")
+    broken = f"```python\ndef {ENTRY}(numbers, threshold)\n    return False\n```"
+    values, _, domain = run(task, actor=["Sorry, I cannot do that.", broken, RIGHT], evaluator=[SELF_TESTS], reflector=["a", "b"])
+    texts = [t["feedback"]["text"] for t in values["trials"]]
+    assert texts[0].startswith("No usable implementation: the reply contained no Python code.")
+    assert texts[1].startswith("No usable implementation: syntax error: expected ':' (line 1).")
+    assert f"complete function `{ENTRY}`" in texts[0]
+    assert values["outcome"] == "solved" and values["trials"][0]["candidate"] == ""
+    assert domain.score(task, "")["reason"].startswith("no usable implementation")
+
+
+def test_no_usable_self_tests_falls_back_to_the_docstring_examples():
+    task = humaneval("HumanEval/0")  # its docstring has two examples
+    values, _, _ = run(task, actor=[WRONG, RIGHT], evaluator=["I would test it with some lists."], reflector=[LESSON])
+    first, second = values["trials"]
+    assert first["feedback"]["score"] == 0.5 and not first["feedback"]["success"]
+    assert second["feedback"]["success"]
+    data = values["domain_data"]
+    assert data["self_tests"] == task["data"]["visible_tests"][:5] and data["self_tests_found"] == 0
+    assert data["self_tests_origin"].startswith("visible")
+
+
+def test_no_usable_self_tests_and_no_examples_judges_whether_the_code_loads():
+    task = ProgrammingDomain().load_tasks('def add(a, b):\n    """Return the sum of a and b."""\n')[0]
+    assert task["data"]["visible_tests"] == []
+    crashing = "```python\nimport no_such_module_xyz\n\ndef add(a, b):\n    return a + b\n```"
+    right = "```python\ndef add(a, b):\n    return a + b\n```"
+    values, _, _ = run(task, actor=[crashing, right], evaluator=["I would test it with some numbers."], reflector=["fix the import"])
+    first, second = values["trials"]
+    assert not first["feedback"]["success"]
+    assert "the evaluator wrote no usable tests" in first["feedback"]["text"]
+    assert "failed to load: ModuleNotFoundError" in first["feedback"]["text"]
+    assert second["feedback"] == {
+        "score": 1.0,
+        "success": True,
+        "text": "No unit tests were run (the evaluator wrote no usable tests); the implementation was only loaded: it loads without error.",
+    }
+    assert values["domain_data"]["self_tests"] == [] and values["domain_data"]["self_tests_found"] == 0
+
+
+def test_visible_tests_need_no_evaluator_model():
+    task = humaneval("HumanEval/0")  # its docstring has two examples
+    values, models, _ = run(task, actor=[WRONG, RIGHT], reflector=["x"], domain=ProgrammingDomain(test_source="visible"))
+    assert values["outcome"] == "solved" and values["trial"] == 2
+    assert values["trials"][0]["feedback"]["score"] == 0.5
+    assert models["evaluator"].prompts == []
+    assert values["domain_data"]["options"]["test_source"] == "visible"
+
+
+def test_no_tests_ablation_uses_every_trial_and_never_claims_success(monkeypatch):
+    monkeypatch.setenv("REFLEXION_TEST_SOURCE", "none")
+    task = humaneval("HumanEval/0")
+    values, models, domain = run(task, actor=[RIGHT] * 3, reflector=["x", "y"], domain=get_domain("programming"))
+    assert values["outcome"] == "failed" and values["trial"] == 3
+    assert all(not t["feedback"]["success"] for t in values["trials"])
+    assert "test_source is none" in values["trials"][0]["feedback"]["text"]
+    assert models["evaluator"].prompts == []
+    assert domain.score(task, values["trials"][-1]["candidate"])["hidden_passed"] is True  # a false negative
+
+
+def test_self_tests_survive_a_crash_and_resume(checkpointer):
+    task = humaneval("HumanEval/0")
+    graph = build_graph(checkpointer)
+    evaluator = ScriptedChatModel(replies=[SELF_TESTS])  # a second request would fail: none left
+    crashing = Context(
+        actor=ScriptedChatModel(replies=[WRONG, RuntimeError("endpoint down")]),
+        evaluator=evaluator,
+        reflector=ScriptedChatModel(replies=[LESSON]),
+        domain=ProgrammingDomain(),
+    )
+    start = new_run(task, strategy="reflexion", max_trials=3)
+    with pytest.raises(ModelError):
+        stream(graph, start, thread_config("t"), crashing)
+    # A new process: new models, a new domain object; the tests come from the checkpoint.
+    resumed = Context(
+        actor=ScriptedChatModel(replies=[RIGHT]),
+        evaluator=evaluator,
+        reflector=ScriptedChatModel(replies=[]),
+        domain=ProgrammingDomain(max_self_tests=1),
+    )
+    values = stream(graph, None, thread_config("t"), resumed)
+    assert values["outcome"] == "solved" and values["trial"] == 2
+    assert len(evaluator.prompts) == 1
+    assert len(values["domain_data"]["self_tests"]) == 3  # the run keeps the options it started with
+
+
+def test_wrong_self_tests_give_false_positives_and_negatives():
+    task = humaneval("HumanEval/0")
+    wrong_tests = f"assert {ENTRY}([1.0, 2.8, 3.0], 0.3) == False"  # 2.8 and 3.0 are closer than 0.3
+    rows = []
+    for actor, tests in ((WRONG, wrong_tests), (RIGHT, wrong_tests), (RIGHT, SELF_TESTS)):
+        values, _, domain = run(task, actor=[actor], evaluator=[tests], max_trials=1)
+        rows.append(
+            {
+                "internal_passed": values["feedback"]["success"],
+                "hidden_passed": domain.score(task, values["candidate"])["hidden_passed"],
+            }
+        )
+    assert rows == [
+        {"internal_passed": True, "hidden_passed": False},  # false positive
+        {"internal_passed": False, "hidden_passed": True},  # false negative
+        {"internal_passed": True, "hidden_passed": True},
+    ]
+    rates = fp_fn_rates(rows)
+    assert rates["false_positive_rate"] == 0.5 and rates["false_negative_rate"] == 1.0
+
+
+def test_options_from_the_environment_and_bad_ones(monkeypatch):
+    monkeypatch.setenv("REFLEXION_MAX_SELF_TESTS", "1")
+    values, _, _ = run(humaneval("HumanEval/0"), actor=[RIGHT], evaluator=[SELF_TESTS], domain=get_domain("programming"))
+    assert values["domain_data"]["self_tests"] == [f"assert {ENTRY}([1.0, 2.0, 3.0], 0.5) == False"]
+    monkeypatch.setenv("REFLEXION_MAX_SELF_TESTS", "many")
+    with pytest.raises(SettingsError, match="max_self_tests must be a positive int"):
+        get_domain("programming")
+    monkeypatch.setenv("REFLEXION_MAX_SELF_TESTS", "3")
+    with pytest.raises(SettingsError, match="test_source .* must be one of self, visible, none"):
+        ProgrammingDomain(test_source="hidden")  # type: ignore[arg-type]
