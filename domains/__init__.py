@@ -12,6 +12,11 @@ from reflexion.errors import TaskError
 
 BUILTIN: dict[str, str] = {
     "qa": "reflexion.domains.qa:QADomain",
+    "hotpotqa-cot-gt": "reflexion.domains.hotpotqa:HotpotCoTGoldDomain",
+    "hotpotqa-cot": "reflexion.domains.hotpotqa:HotpotCoTDomain",
+    "hotpotqa-react": "reflexion.domains.hotpotqa:HotpotReActDomain",
+    "programming": "reflexion.domains.programming:ProgrammingDomain",
+    "textworld": "reflexion.domains.textworld:TextWorldDomain",
 }
 
 

@@ -15,7 +15,7 @@ from reflexion.domains.base import ActorMemory, Attempt, BaseDomain, Evaluation,
 from reflexion.domains.programming.extract import Extraction, extract_code
 from reflexion.domains.programming.feedback import results_feedback, untested_feedback, unusable_feedback
 from reflexion.domains.programming.metrics import fp_fn_rates
-from reflexion.domains.programming.program import hidden_program, implementation_problem, program_for
+from reflexion.domains.programming.program import hidden_program, hidden_test, implementation_problem, program_for
 from reflexion.domains.programming.pysource import parse, top_level_names
 from reflexion.domains.programming.selftests import SelfTests, parse_tests, write_tests
 from reflexion.domains.programming.settings import (
@@ -109,12 +109,10 @@ class ProgrammingDomain(BaseDomain):
             return None
         if problem := implementation_problem(candidate, task["data"]["entry_point"]):
             return {"hidden_passed": False, "reason": f"no usable implementation: {problem}"}
-        result = self._sandbox_for(self._hidden_timeout_s).run(hidden_program(task, candidate))
-        if result.timed_out:
-            return {"hidden_passed": False, "reason": f"timed out after {self._hidden_timeout_s:g}s"}
-        if result.exit_code == 0:
-            return {"hidden_passed": True, "reason": "passed"}
-        return {"hidden_passed": False, "reason": _failure(result)}
+        # Through run_tests, not an exit code: a candidate that calls sys.exit(0) must not pass.
+        sandbox = self._sandbox_for(self._hidden_timeout_s)
+        [result] = sandbox.run_tests(program_for(task, candidate), [hidden_test(task)], timeout_s=self._hidden_timeout_s)
+        return {"hidden_passed": result.passed, "reason": "passed" if result.passed else result.reason}
 
     def options(self, task: Task, stored: dict[str, Any] | None = None) -> Options:
         """The options for ``task``: those this run stored on its first trial, else the task's own,

@@ -29,14 +29,19 @@ def program_for(task: Task, implementation: str) -> str:
     return f"{preamble}\n\n\n{implementation}" if preamble else implementation
 
 
-def hidden_program(task: Task, implementation: str) -> str:
-    """The program that runs the dataset's hidden tests. HumanEval's ``test`` only defines
+def hidden_test(task: Task) -> str:
+    """The dataset's hidden tests as one test block. HumanEval's ``test`` only defines
     ``check(candidate)``, so the call is added; MBPP (MultiPL-E) already calls ``test_check()``;
     a user's tests are plain asserts."""
     test: str = task["data"].get("hidden_test", "")
     entry_point: str = task["data"]["entry_point"]
     call = f"\ncheck({entry_point})\n" if _defines_check_without_calling(test) else ""
-    return f"{program_for(task, implementation)}\n\n\n{test.strip(chr(10))}\n{call}"
+    return f"{test.strip(chr(10))}\n{call}"
+
+
+def hidden_program(task: Task, implementation: str) -> str:
+    """The implementation followed by the hidden tests, as one script (for reading and debugging)."""
+    return f"{program_for(task, implementation)}\n\n\n{hidden_test(task)}"
 
 
 def _defines_check_without_calling(test: str) -> bool:

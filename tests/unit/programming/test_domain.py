@@ -240,3 +240,21 @@ def test_options_from_the_environment_and_bad_ones(monkeypatch):
     monkeypatch.setenv("REFLEXION_MAX_SELF_TESTS", "3")
     with pytest.raises(SettingsError, match="test_source .* must be one of self, visible, none"):
         ProgrammingDomain(test_source="hidden")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    import sys\n    sys.exit(0)",
+        "    import os\n    os._exit(0)",
+        "    raise SystemExit(0)",
+        "    print('All tests passed')\n    import sys\n    sys.exit(0)",
+    ],
+)
+def test_hidden_tests_cannot_be_forged_by_exiting_early(body):
+    task = humaneval("HumanEval/0")
+    forged = f"def {ENTRY}(numbers, threshold):\n{body}\n"
+    verdict = ProgrammingDomain().score(task, forged)
+    assert verdict["hidden_passed"] is False and verdict["reason"]
+    right = RIGHT.split("```python\n")[1].split("```")[0]
+    assert ProgrammingDomain().score(task, right) == {"hidden_passed": True, "reason": "passed"}
