@@ -131,9 +131,12 @@ def plan_resume(
         return None
     if finished and (max_trials is None or max_trials <= values.get("trial", 0)):
         return None
-    config = snapshot.config
+    # Resuming the head goes through the thread alone: a config naming a checkpoint is a *replay*,
+    # which would restart a pending subgraph (a ReAct episode) instead of continuing it.
+    config = snapshot.config if checkpoint_id else thread_config(thread_id)
     if max_trials is not None and max_trials != budget:
-        config = update_settings(graph, snapshot, max_trials=max_trials)
+        updated = update_settings(graph, snapshot, max_trials=max_trials)
+        config = updated if checkpoint_id else thread_config(thread_id)
     origin = f"checkpoint {checkpoint_id}" if checkpoint_id else f"trial {values.get('trial')}"
     action = f"continuing at {snapshot.next[0]}" if snapshot.next else "starting the next trial"
     return Resumption(config, f"{action} from {origin} (budget {max_trials or budget} trials)")

@@ -164,3 +164,21 @@ def test_plain_act_and_the_subgraph_give_the_same_trajectory(task: Task) -> None
     values, *_ = _run(InMemorySaver(), task, SOLVE)
     assert values["trajectory"] == plain.trajectory and values["candidate"] == plain.candidate
     assert isinstance(plain, Attempt)
+
+
+def test_plan_resume_continues_a_pending_react_trial_instead_of_replaying_it(checkpointer, task: Task) -> None:
+    from reflexion.runner import plan_resume
+
+    domain = HotpotReActDomain()
+    graph = build_graph(checkpointer, actor_node=domain.actor_graph())
+    broken = ScriptedChatModel(replies=[SOLVE[0], SOLVE[1], ConnectionError("endpoint went away")])
+    with pytest.raises(ModelError):
+        stream(graph, new_run(task), thread_config("plan"), Context(actor=broken, evaluator=broken, reflector=broken, domain=domain))
+
+    for more in (None, 2):  # plain resume, and resume with a bigger budget
+        plan = plan_resume(graph, "plan", more_trials=more)
+        assert "checkpoint_id" not in plan.config["configurable"]
+    resumed = ScriptedChatModel(replies=[SOLVE[2]])
+    values = stream(graph, None, plan.config, Context(actor=resumed, evaluator=resumed, reflector=resumed, domain=domain))
+    assert values["outcome"] == "solved" and len(resumed.prompts) == 1  # steps 1-2 were not redone
+    assert values["max_trials"] == 7
