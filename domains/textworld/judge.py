@@ -5,7 +5,6 @@ verdict is what the loop acts on; ``score`` still reports what the game says.
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 from reflexion.domains.textworld.heuristics import EpisodeEnd
@@ -14,25 +13,11 @@ from reflexion.domains.textworld.trajectory import TrajectoryStep
 from reflexion.llm import RoleModel
 from reflexion.prompts import render_prompt
 from reflexion.state import Feedback
+from reflexion.verdicts import parse_verdict, strip_verdict
 
 PROMPTS: Final = "textworld"
 MAX_REASON_CHARS: Final = 600
-_YES: Final = frozenset({"yes", "y", "true", "completed", "success", "succeeded"})
-_NO: Final = frozenset({"no", "n", "false", "failed", "failure", "incomplete", "not"})
-_VERDICT = re.compile(r"verdict\W*([a-z]+)", re.IGNORECASE)
-_WORD = re.compile(r"[a-z]+", re.IGNORECASE)
 
-
-def parse_verdict(reply: str) -> bool | None:
-    """The last ``Verdict: yes/no``; else a reply whose first or last word is yes or no; else ``None``."""
-    for word in reversed(_VERDICT.findall(reply or "")):
-        if (verdict := _as_bool(word)) is not None:
-            return verdict
-    words = [word.lower() for word in _WORD.findall(reply or "")]
-    for word in [*words[-1:], *words[:1]]:  # only a bare yes/no: "... was not completed" must not read as yes
-        if word in ("yes", "no"):
-            return word == "yes"
-    return None
 
 
 def judge_feedback(llm: RoleModel, trajectory: list[TrajectoryStep], end: EpisodeEnd) -> Feedback:
@@ -41,15 +26,10 @@ def judge_feedback(llm: RoleModel, trajectory: list[TrajectoryStep], end: Episod
         system=render_prompt("judge_system", PROMPTS),
     )
     verdict = parse_verdict(reply)
-    reason = " ".join(_VERDICT.sub("", reply or "").split())[:MAX_REASON_CHARS] or "(no reason given)"
+    reason = strip_verdict(reply)[:MAX_REASON_CHARS] or "(no reason given)"
     if verdict is None:
         text = f"The judge gave no readable verdict (expected a last line 'Verdict: yes' or 'Verdict: no'), so the episode counts as failed; the episode {end.text}. The judge wrote: {reason}"
         return {"score": 0.0, "success": False, "text": text}
     if verdict:
         return {"score": 1.0, "success": True, "text": f"The judge says the task was completed: {reason}"}
     return {"score": 0.0, "success": False, "text": f"The judge says the task was not completed: {reason} The episode {end.text}."}
-
-
-def _as_bool(word: str) -> bool | None:
-    word = word.lower()
-    return True if word in _YES else False if word in _NO else None

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import ast
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reflexion.answers import extract_answer, normalize_answer
 from reflexion.domains.programming.extract import extract_code
 from reflexion.domains.programming.selftests import parse_tests
+from reflexion.verdicts import parse_verdict
 
 # Text that looks like model output: prose, fences, code-ish lines, asserts, junk.
 FRAGMENTS = st.sampled_from(
@@ -61,3 +63,25 @@ def test_answer_parser_never_raises_and_returns_a_single_line(reply):
 def test_normalisation_is_idempotent(text):
     once = normalize_answer(text)
     assert normalize_answer(once) == once
+
+
+@pytest.mark.parametrize(
+    ("reply", "verdict"),
+    [
+        ("Reasoning...\nVerdict: yes", True),
+        ("Verdict: **No**", False),
+        ("The answer is not correct", None),  # a positive word outside "Verdict:" never reads as yes
+        ("The task was not completed", None),
+        ("The answer is incorrect", False),
+        ("Yes.", True),
+        ("", None),
+    ],
+)
+def test_judge_verdicts(reply, verdict):
+    assert parse_verdict(reply) is verdict
+
+
+@SETTINGS
+@given(MODEL_TEXT)
+def test_verdict_parser_never_raises(reply):
+    assert parse_verdict(reply) in (True, False, None)
