@@ -16,6 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--gguf", metavar="FILE", help="GGUF model file (default: $REFLEXION_GGUF, else the bundled SmolLM2-135M)")
     p.add_argument("--port", type=_port, metavar="N", help="loopback port to listen on (default: a free one)")
+    p.add_argument("--verbose", action="store_true", help="also log llama.cpp's model details and per-call timings (tokens/s)")
     p.set_defaults(handler=handle)
 
 
@@ -24,7 +25,7 @@ def handle(args: argparse.Namespace) -> int:
 
     path = find_gguf(args.gguf or os.environ.get("REFLEXION_GGUF"))
     print(f"Starting {path.name} ...", flush=True)
-    with LocalServer(path, port=args.port) as server:
+    with LocalServer(path, port=args.port, verbose=args.verbose) as server:
         print(
             f"Serving {server.model} at {server.base_url} (log: {server.log_path}); Ctrl-C stops it.\n"
             "Use it from another shell, a notebook or .env with:\n"

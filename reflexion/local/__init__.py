@@ -1,0 +1,10 @@
+"""The embedded local model: a small GGUF model served by llama.cpp's OpenAI-compatible server.
+
+Runs go through exactly the same path as with a hosted model (``ChatOpenAI`` over HTTP); only the
+base URL points at a child process on a loopback port. Needs the optional ``[local]`` extra.
+"""
+
+from reflexion.local.gguf import DEFAULT_GGUF, find_gguf
+from reflexion.local.server import LocalServer, free_port
+
+__all__ = ["DEFAULT_GGUF", "LocalServer", "find_gguf", "free_port"]
