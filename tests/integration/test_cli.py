@@ -159,3 +159,12 @@ def test_graph_prints_mermaid_and_ascii(env):
     result = reflexion("graph", env=env)
     assert result.returncode == 0
     assert "reflect --> actor" in result.stdout and "+--------+" in result.stdout
+
+
+def test_graph_png_is_written_offline_and_xray_shows_the_react_subgraph(env, tmp_path):
+    pytest.importorskip("pygraphviz", reason="the [png] extra")
+    png = tmp_path / "loop.png"
+    result = reflexion("graph", "--domain", "hotpotqa-react", "--xray", "--format", "mermaid", "--png", str(png), env=env)
+    assert result.returncode == 0, result.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "actor\\3athink" in result.stdout and "reflect --> actor" in result.stdout
