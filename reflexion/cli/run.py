@@ -7,6 +7,7 @@ import argparse
 from reflexion.checkpoint import thread_lock
 from reflexion.cli.common import add_model_options, add_storage_options, console, print_summary, resume_command, session
 from reflexion.domains import domain_names, get_domain
+from reflexion.errors import SettingsError
 from reflexion.jsonl import select
 from reflexion.progress import ConsoleProgress
 from reflexion.runner import new_thread_id, stream, thread_config
@@ -35,8 +36,7 @@ def handle(args: argparse.Namespace) -> int:
     args.resume_hint = resume_command(thread_id, args)
     with thread_lock(thread_id, args.db), session(args, domain) as (graph, context):
         if graph.get_state(thread_config(thread_id)).values:
-            console.print(f"thread {thread_id} already exists; continue it with: {args.resume_hint}")
-            return 2
+            raise SettingsError(f"thread {thread_id!r} already exists; continue it with: {args.resume_hint}")
         console.print(f"[bold]{task['id']}[/] ({domain.name}, strategy {args.strategy}, up to {start['max_trials']} trials) · thread {thread_id}")
         values = stream(graph, start, thread_config(thread_id), context, ConsoleProgress(verbose=args.verbose))
     print_summary(values, thread_id, args)

@@ -60,7 +60,7 @@ def test_run_shows_progress_then_history_shows_the_reflection(env):
         assert again.returncode == 0 and "nothing to resume" in again.stdout
 
         clash = reflexion("run", "--task", "sum-primes", "--thread", "demo", env=env)
-        assert clash.returncode == 2 and "already exists" in clash.stdout
+        assert clash.returncode == 2 and "thread 'demo' already exists; continue it with: reflexion resume demo" in clash.stderr
 
 
 def test_killed_run_resumes_with_its_reflection(env):
