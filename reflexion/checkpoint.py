@@ -13,7 +13,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from langgraph.checkpoint.sqlite import SqliteSaver
 
-from reflexion.errors import RunLockedError
+from reflexion.errors import RunLockedError, SettingsError
 
 DEFAULT_DB = Path(".reflexion") / "checkpoints.sqlite"
 
@@ -28,11 +28,17 @@ def open_checkpointer(path: str | os.PathLike[str] | None = None) -> Iterator[Sq
     """A SQLite checkpointer on ``path``. Runs stream with ``durability="sync"``, so each step is
     committed before the next starts: a kill -9 loses at most the step in flight."""
     file = db_path(path)
-    file.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(file, check_same_thread=False, timeout=30)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(file, check_same_thread=False, timeout=30)
+    except (OSError, sqlite3.Error) as exc:
+        raise SettingsError(f"cannot use {file} as the checkpoint file: {exc}; pass another --db") from exc
     try:
         saver = SqliteSaver(conn)
-        saver.setup()
+        try:
+            saver.setup()
+        except sqlite3.DatabaseError as exc:
+            raise SettingsError(f"cannot use {file} as the checkpoint file: {exc}; pass another --db") from exc
         yield saver
     finally:
         conn.close()

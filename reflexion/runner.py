@@ -77,12 +77,29 @@ def stream(
 
 
 def load_thread(graph: CompiledStateGraph, thread_id: str, checkpoint_id: str | None = None):
-    """The snapshot of a thread (or of one of its checkpoints); a clear error when there is none."""
+    """The snapshot of a thread (or of one of its checkpoints); a clear error when there is none.
+
+    A run killed between its first two commits has saved its input but not applied it (``next`` is
+    ``__start__``); its values are then read from that pending input, and resuming it starts the run.
+    """
     snapshot = graph.get_state(thread_config(thread_id, checkpoint_id))
     if not snapshot.values:
         what = f"checkpoint {checkpoint_id!r} of thread {thread_id!r}" if checkpoint_id else f"thread {thread_id!r}"
         raise TaskError(f"no {what} in this checkpoint file; `reflexion history --list` shows the threads")
+    if "task" not in snapshot.values:
+        pending = _pending_input(graph, snapshot)
+        if pending is None:
+            raise TaskError(f"thread {thread_id!r} holds no run; start it again with `reflexion run --thread {thread_id}`")
+        snapshot = snapshot._replace(values={**snapshot.values, **pending})
     return snapshot
+
+
+def _pending_input(graph: CompiledStateGraph, snapshot) -> dict[str, Any] | None:
+    if snapshot.next != ("__start__",) or graph.checkpointer is None:
+        return None
+    saved = graph.checkpointer.get_tuple(snapshot.config)
+    pending = saved.checkpoint["channel_values"].get("__start__") if saved else None
+    return pending if isinstance(pending, dict) and "task" in pending else None
 
 
 def update_settings(graph: CompiledStateGraph, snapshot, **values: Any) -> RunnableConfig:
@@ -126,6 +143,10 @@ def plan_resume(
             raise SettingsError(f"max trials must be positive, got {max_trials}")
         if values["strategy"] == "none" and max_trials > 1:
             raise SettingsError("this run uses strategy 'none' (a single attempt); it cannot take more trials")
+    if snapshot.next == ("__start__",):  # stopped before its first step: running it is all there is to do
+        if max_trials is not None and max_trials != budget:
+            raise SettingsError("this run was stopped before its first step; resume it first, then change its budget")
+        return Resumption(thread_config(thread_id), "starting the run (it was stopped before its first step)")
     finished = not snapshot.next
     if finished and values.get("outcome") == "solved":
         return None

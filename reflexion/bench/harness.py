@@ -137,7 +137,8 @@ class _Bench:
             with thread_lock(thread_id, self.db):
                 started = time.monotonic()
                 snapshot = self.graph.get_state(config)
-                resumed = bool(snapshot.values)
+                # A thread killed between its first two commits holds only its unapplied input: start it afresh.
+                resumed = "task" in snapshot.values
                 trial = snapshot.values.get("trial", 1) if resumed else 1
                 on_event = self._events(self.progress.task_started(task, thread_id, trial, resumed) if self.progress else None)
                 if not resumed:

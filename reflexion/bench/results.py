@@ -110,7 +110,12 @@ class ResultFile:
         """Lock the file for this process (a second bench on it gets :class:`RunLockedError` at once),
         repair a torn last line, and read the finished tasks."""
         results = cls(path)
-        results.path.parent.mkdir(parents=True, exist_ok=True)
+        if results.path.is_dir():
+            raise TaskError(f"{results.path} is a folder; --out takes a file name")
+        try:
+            results.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TaskError(f"cannot create the folder of {results.path}: {exc.strerror or exc}") from exc
         lock = FileLock(f"{results.path}.lock")
         try:
             lock.acquire(timeout=0)

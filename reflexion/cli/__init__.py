@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from importlib import import_module
+from typing import NoReturn
 
 from reflexion.errors import ReflexionError
 from reflexion.interrupts import exit_on_signals
@@ -14,8 +15,15 @@ COMMANDS = ("demo", "run", "resume", "history", "graph", "bench", "serve_local")
 EXIT_ERROR, EXIT_INTERRUPTED = 2, 130
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes are one line too, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_ERROR, f"error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="reflexion",
         description="Reflexion (Shinn et al., 2023) as a LangGraph workflow: run, resume, inspect and draw trial loops.",
     )

@@ -18,12 +18,13 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import IO, Any
 
 from reflexion.errors import SettingsError
+from reflexion.interrupts import register_cleanup
 
 HOST = "127.0.0.1"
 THREADS_ENV = "REFLEXION_LOCAL_THREADS"
@@ -87,6 +88,7 @@ class LocalServer:
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
         self._previous_sigterm: Any = None
+        self._unregister_interrupt: Callable[[], object] = lambda: None
 
     @property
     def base_url(self) -> str:
@@ -128,6 +130,8 @@ class LocalServer:
                 env={**os.environ, PARENT_PID_ENV: str(os.getpid()), LOG_ENV: name},
             )
             atexit.register(self.stop)
+            # The CLI's Ctrl-C/SIGTERM handler exits at once (reflexion.interrupts): stop us first.
+            self._unregister_interrupt = register_cleanup(self.stop)
             self._stop_on_sigterm()
             self._wait_until_ready()
         except BaseException:  # Ctrl-C while the model loads must not leave it behind either
@@ -139,6 +143,7 @@ class LocalServer:
         process, self.process = self.process, None
         if process is not None:
             atexit.unregister(self.stop)
+            self._unregister_interrupt()
             keep_log = keep_log or process.poll() is not None  # it died on its own: the log says why
             _kill_group(process)
         self._restore_sigterm()

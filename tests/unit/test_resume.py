@@ -186,3 +186,21 @@ def test_sqlite_file_is_usable_while_another_connection_reads(tmp_path):
         stream(build_graph(saver), new_run(TASK), CFG, context("Answer: 28"))
     with sqlite3.connect(db) as conn:
         assert conn.execute("select count(*) from checkpoints").fetchone()[0] > 0
+
+
+def test_a_run_killed_before_its_first_step_resumes_from_its_saved_input(tmp_path):
+    from reflexion.testing.killer import rewind_to_input
+
+    db = tmp_path / "runs.sqlite"
+    with open_checkpointer(db) as saver:
+        stream(build_graph(saver), new_run(TASK, max_trials=4), CFG, context("Answer: 28"))
+    rewind_to_input(db, "t")  # what a kill between the input's commit and the first step leaves
+    with open_checkpointer(db) as saver:
+        graph = build_graph(saver)
+        snapshot = load_thread(graph, "t")
+        assert snapshot.next == ("__start__",) and snapshot.values["task"]["id"] == "sum-primes"
+        assert snapshot.values["max_trials"] == 4
+        plan = plan_resume(graph, "t")
+        assert "stopped before its first step" in plan.note
+        values = stream(graph, None, plan.config, context("Answer: 28"))
+    assert values["outcome"] == "solved" and values["max_trials"] == 4
