@@ -1,9 +1,12 @@
 """The Reflexion trial loop.
 
-    actor -> evaluator -> decide --stop--> END
-      ^                    |  \\
-      |                 retry  reflect (when the strategy keeps reflections)
-      +--------------------+------+
+    START -> actor -> evaluator -> decide -> END           success, or the trial budget is spent
+               ^                     |
+               |                     +----> reflect ---+   retry with a lesson (the reflexion strategies)
+               |                     |                 |
+               +---------------------+-----------------+   retry seeing the last attempt (last_attempt)
+
+``decide`` stores its decision in state; ``route_after_decide`` only reads it (langgraph issue 8834).
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ from __future__ import annotations
 import operator
 from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
+from reflexion.errors import SettingsError
+
 Strategy = Literal["none", "last_attempt", "reflexion", "last_attempt_and_reflexion"]
 STRATEGIES: tuple[Strategy, ...] = ("none", "last_attempt", "reflexion", "last_attempt_and_reflexion")
 
@@ -86,8 +88,6 @@ class ReflexionState(TypedDict):
 
 def new_run(task: Task, *, max_trials: int = 5, memory_window: int = 3, strategy: Strategy = "reflexion") -> dict[str, Any]:
     """The input that starts a fresh run of ``task``; validates the settings."""
-    from reflexion.errors import SettingsError
-
     if not isinstance(max_trials, int) or max_trials < 1:
         raise SettingsError(f"max trials must be a positive integer, got {max_trials!r}")
     if not isinstance(memory_window, int) or memory_window < 1:
