@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from langchain_openai import ChatOpenAI
 from langgraph.checkpoint.memory import InMemorySaver
-from reflexion.domains.qa import QADomain
-from reflexion.graphs import build_graph
 
 from reflexion.checkpoint import open_checkpointer
 from reflexion.context import Context
+from reflexion.domains.qa import QADomain
 from reflexion.errors import ModelError
+from reflexion.graphs import build_graph
 from reflexion.llm import RoleModel
 from reflexion.state import new_run
 from reflexion.testing.faults import (
