@@ -157,7 +157,8 @@ class ProgrammingDomain(BaseDomain):
 
     def _sandbox_for(self, timeout_s: float) -> Sandbox:
         if timeout_s not in self._sandboxes:
-            limits = Limits(timeout_s=timeout_s, cpu_s=timeout_s)
+            # The wall clock decides ("timeout after Ns", the paper's TIMEOUT); the CPU limit is a backstop.
+            limits = Limits(timeout_s=timeout_s, cpu_s=timeout_s + 1)
             self._sandboxes[timeout_s] = Sandbox(limits=limits, isolation=self._isolation)
         return self._sandboxes[timeout_s]
 

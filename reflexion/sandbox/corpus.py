@@ -52,7 +52,7 @@ from reflexion.sandbox.sandbox import Sandbox
 CATEGORIES = ("escape", "resource", "forgery")
 FALLBACK_EXPECTATIONS = ("contained", "root", "breached")
 CANARY_ENV = "OPENAI_API_KEY"
-CORPUS_LIMITS = Limits(timeout_s=2.0, cpu_s=2.0, memory_mb=256, max_processes=16, output_bytes=1 << 16)
+CORPUS_LIMITS = Limits(timeout_s=2.0, cpu_s=3.0, memory_mb=256, max_processes=16, output_bytes=1 << 16)
 
 
 @dataclass(frozen=True)

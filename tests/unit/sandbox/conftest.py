@@ -11,7 +11,7 @@ from reflexion.sandbox.corpus import private_uids
 from reflexion.sandbox.isolation import base_python, probe_bubblewrap
 
 # Short limits keep the attack tests fast; every test gets them afresh.
-TEST_LIMITS = Limits(timeout_s=2.0, cpu_s=2.0, memory_mb=256, max_processes=16, output_bytes=1 << 16)
+TEST_LIMITS = Limits(timeout_s=2.0, cpu_s=3.0, memory_mb=256, max_processes=16, output_bytes=1 << 16)
 MODES = ["bubblewrap", "rlimits"]
 
 
