@@ -560,23 +560,28 @@ def _children(pid):
     return children
 
 
-def _children_by_scan(me):
+def _proc_files(name):
+    """(pid, contents of /proc/<pid>/<name>) for every process we can read."""
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return []
-    children = []
+        return
     for entry in entries:
         if not entry.isdigit():
             continue
         try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                stat = handle.read()
+            with open(f"/proc/{entry}/{name}", "rb") as handle:
+                yield int(entry), handle.read()
         except OSError:
             continue
+
+
+def _children_by_scan(me):
+    children = []
+    for pid, stat in _proc_files("stat"):
         fields = stat[stat.rfind(b")") + 2 :].split()
         if _len(fields) > 1 and fields[1].decode() == me:
-            children.append(int(entry))
+            children.append(pid)
     return children
 
 
@@ -625,14 +630,7 @@ def _harden(cfg):
 
 def _count_own_tasks():
     uid, count = os.getuid(), 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/status", "rb") as handle:
-                status = handle.read()
-        except OSError:
-            continue
+    for _pid, status in _proc_files("status"):
         fields = dict(line.split(b":", 1) for line in status.splitlines() if b":" in line)
         if int(fields.get(b"Uid", b"-1 0").split()[0]) == uid:
             count += int(fields.get(b"Threads", b"1").strip() or 1)
