@@ -441,34 +441,23 @@ class Supervisor:
 
     def _kill_everything(self, pid, status):
         """SIGKILL every process the unit started, reap them, return the unit's wait status."""
+        uid = self.cfg["uid"]
         if self.pid1:
             # We are init of a private PID namespace: kill(-1) reaches every other process in it,
             # whatever session or process group it moved to.
-            while True:
-                try:
-                    os.kill(-1, 9)
-                except ProcessLookupError:
-                    pass
-                try:
-                    reaped, code = os.waitpid(-1, 0)
-                except ChildProcessError:
-                    return status
-                if reaped == pid:
-                    status = code
-        uid = self.cfg["uid"]
-        # Fallback without a PID namespace. The unit leads its own process group: one killpg stops
-        # a fork bomb at once (the kernel makes a group kill reach children forked meanwhile).
-        # Whatever left the group (setsid) is found by uid (kill(-1) as that uid), or else as our
-        # descendant: we are a child subreaper, so orphans stay in our tree.
-        try:
-            os.killpg(pid, 9)
-        except OSError:
-            pass
+            kill_rest = _kill_namespace
+        else:
+            # Fallback without a PID namespace. The unit leads its own process group: one killpg
+            # stops a fork bomb at once (the kernel makes a group kill reach children forked
+            # meanwhile). Whatever left the group (setsid) is found by uid (kill(-1) as that uid),
+            # or else as our descendant: we are a child subreaper, so orphans stay in our tree.
+            try:
+                os.killpg(pid, 9)
+            except OSError:
+                pass
+            kill_rest = _kill_descendants if uid is None else (lambda: _kill_uid(uid))
         while True:
-            if uid is not None:
-                _kill_uid(uid)
-            else:
-                _kill_descendants()
+            kill_rest()
             try:
                 reaped, code = os.waitpid(-1, 0)
             except ChildProcessError:
@@ -508,6 +497,13 @@ def _pidfd(pid):
         return os.pidfd_open(pid)
     except (AttributeError, OSError):
         return None
+
+
+def _kill_namespace():
+    try:
+        os.kill(-1, 9)
+    except ProcessLookupError:
+        pass
 
 
 def _kill_uid(uid):
