@@ -131,7 +131,7 @@ def open_models(
         )
     from reflexion.local import LocalServer, find_gguf  # the optional [local] extra
 
-    path = find_gguf(gguf or env.get("REFLEXION_GGUF"))
+    path = find_gguf(gguf or env.get("REFLEXION_GGUF"), announce=announce)
     with LocalServer(path) as server:
         announce(f"Using the embedded local model {path.name} at {server.base_url} (set OPENAI_API_KEY or REFLEXION_BASE_URL to use another endpoint).")
         yield {

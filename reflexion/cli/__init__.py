@@ -11,7 +11,7 @@ from typing import NoReturn
 from reflexion.errors import ReflexionError
 from reflexion.interrupts import exit_on_signals
 
-COMMANDS = ("demo", "run", "resume", "history", "graph", "bench", "serve_local")
+COMMANDS = ("demo", "run", "resume", "history", "graph", "bench", "serve_local", "models")
 EXIT_ERROR, EXIT_INTERRUPTED = 2, 130
 
 

@@ -23,7 +23,8 @@ def add_storage_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--gguf", metavar="FILE", help="use this GGUF file with the embedded server (default: the bundled SmolLM2-135M)")
+    parser.add_argument("--gguf", metavar="MODEL", help="serve this local model with the embedded server: a known name "
+                        "(`reflexion models` lists them; default qwen2.5-coder-0.5b) or a .gguf file")
     parser.add_argument("-v", "--verbose", action="store_true", help="also show each node as it starts")
 
 

