@@ -11,9 +11,11 @@ authenticated record per unit to stdout, a pipe the children cannot reach.
 
 Records on stdout: ``<secret-hex> <repr(tuple)>\\n``; the parent checks the secret and parses the
 tuple with ``ast.literal_eval``. A child reports its outcome on a private pipe (fd 3) as
-``<nonce>\\0<PASS|FAIL|EXC>\\0<reason>\\0<actual>`` (preceded by ``L`` once the program has run);
-a per-child random nonce is required, so a program that blindly writes to every descriptor forges
-nothing. See docs/sandbox.md for what this does and does not defend.
+``<nonce>\\0<PASS|FAIL|EXC>\\0<reason>\\0<actual>\\0`` (preceded by ``L`` once the program has run;
+a NUL inside a field is escaped); a per-child random nonce is required, so a program that blindly
+writes to every descriptor forges nothing. Only the child itself can report: fd 3 is closed in every
+process it forks and on exec, so the reports of a test's own forks never mix with its result.
+See docs/sandbox.md for what this does and does not defend.
 """
 
 import builtins
@@ -27,7 +29,7 @@ import time
 # Bound before any untrusted code exists: the child's reporting path must not go through names that
 # user code can rebind (builtins, os attributes).
 _BUILTINS = dict(builtins.__dict__)
-_write, _exit, _dup2, _close = os.write, os._exit, os.dup2, os.close
+_write, _exit, _dup2, _close, _at_fork = os.write, os._exit, os.dup2, os.close, os.register_at_fork
 _repr, _type, _str, _len, _isinstance, _id = repr, type, str, len, isinstance, id
 _BaseException, _AssertionError = BaseException, AssertionError
 
@@ -202,7 +204,11 @@ def _enter_child(cfg, stdin_fd, stdout_fd, stderr_fd, result_fd):
     _dup2(stdin_fd, 0)
     _dup2(stdout_fd, 1)
     _dup2(stderr_fd, 2)
-    _dup2(RESULT_FD + 20, RESULT_FD)
+    # Not inherited across exec, and closed in every process forked from here: only this process
+    # can report, so a test that forks (or a fork bomb) cannot mix its forks' reports, which carry
+    # the same nonce, into this test's result.
+    _dup2(RESULT_FD + 20, RESULT_FD, inheritable=False)
+    _at_fork(after_in_child=_forget_result_pipe)
     if cfg["cleanup"] != "pid1":
         os.setpgid(0, 0)  # a group of its own, for one killpg at the end
     os.closerange(RESULT_FD + 1, 1 << 16)
@@ -226,6 +232,19 @@ def _enter_child(cfg, stdin_fd, stdout_fd, stderr_fd, result_fd):
     for name in [name for name in sys.modules if name == "ctypes" or name.startswith(("ctypes.", "_ctypes"))]:
         del sys.modules[name]
     sys.addaudithook(_audit_hook)
+
+
+def _forget_result_pipe(close=_close, fd=RESULT_FD):
+    """In every process forked from a child (``os.register_at_fork``): a fork must not report."""
+    try:
+        close(fd)
+    except OSError:
+        pass
+
+
+def _field(text):
+    """A report field: UTF-8, with NUL (the separator) escaped as the text ``\\x00``."""
+    return text.encode("utf-8", "backslashreplace").replace(b"\0", b"\\x00")
 
 
 def _child(cfg, unit, nonce, pipes):
@@ -287,14 +306,7 @@ def _child(cfg, unit, nonce, pipes):
             _print_traceback(error)
     flush_failed = _flush_all()
     try:
-        record = b"\0".join(
-            (
-                nonce,
-                outcome,
-                reason.encode("utf-8", "backslashreplace"),
-                actual.encode("utf-8", "backslashreplace"),
-            )
-        )
+        record = b"\0".join((nonce, outcome, _field(reason), _field(actual), b""))
         write(RESULT_FD, record)
     except _BaseException:
         leave(CHILD_SETUP_FAILED + 1)
@@ -370,6 +382,9 @@ class Supervisor:
 
     def _watch(self, pid, timeout, started, result_r, out_r, err_r):
         cap = self.cfg["output_bytes"]
+        # "kill": output past the cap ends the unit (flooded). "truncate": what is past the cap is
+        # read and thrown away, so the writer never blocks on a full pipe and runs on (truncated).
+        kill_on_flood = self.cfg["on_output_limit"] == "kill"
         buffers = {result_r: bytearray(), out_r: bytearray()}
         if err_r is not None:
             buffers[err_r] = bytearray()
@@ -382,6 +397,7 @@ class Supervisor:
             poller.register(pidfd, select.POLLIN)
         deadline = started + timeout
         timed_out = flooded = exited = False
+        cut = set()  # descriptors whose buffer reached its cap
         status = None
         while not (exited or flooded):
             remaining = deadline - time.monotonic()
@@ -397,10 +413,13 @@ class Supervisor:
                 if not chunk:
                     poller.unregister(fd)
                     continue
+                if fd in cut:
+                    continue  # what is past the cap is dropped, not kept
                 buffers[fd] += chunk
                 if _len(buffers[fd]) > limits[fd]:
-                    flooded = fd != result_r or flooded
                     del buffers[fd][limits[fd] :]
+                    cut.add(fd)
+                    flooded = flooded or (kill_on_flood and fd != result_r)
             if pidfd is None:
                 done, status = os.waitpid(pid, os.WNOHANG)
                 exited = done == pid
@@ -411,7 +430,7 @@ class Supervisor:
         # Every writer is dead now: take what is left in the pipes.
         for fd, buffer in buffers.items():
             os.set_blocking(fd, False)
-            while _len(buffer) <= limits[fd]:
+            while fd not in cut and _len(buffer) <= limits[fd]:
                 try:
                     chunk = os.read(fd, 65536)
                 except BlockingIOError:
@@ -420,8 +439,10 @@ class Supervisor:
                     break
                 buffer += chunk
             if _len(buffer) > limits[fd]:
-                flooded = flooded or fd != result_r
                 del buffer[limits[fd] :]
+                cut.add(fd)
+        cut.discard(result_r)  # an oversized report is judged (as forged), not counted as output
+        flooded = flooded or (kill_on_flood and bool(cut))
         exit_code = signal_number = None
         if status is not None:
             if os.WIFEXITED(status):
@@ -434,6 +455,7 @@ class Supervisor:
             "signal": signal_number,
             "timed_out": timed_out,
             "flooded": flooded,
+            "truncated": bool(cut),
             "stdout": bytes(buffers[out_r]),
             "stderr": bytes(buffers[err_r]) if err_r is not None else b"",
             "duration": duration,
@@ -480,8 +502,10 @@ def _judge(record, nonce):
         phase, record = "test", record[_len(LOADED) :]
     if not record:
         return {"status": None, "reason": None, "actual": None, "forged": False, "phase": phase}
-    fields = record.split(b"\0", 3)
-    if _len(fields) != 4 or fields[0] != nonce or fields[1] not in (b"PASS", b"FAIL", b"EXC"):
+    # Exactly one report, NUL-terminated: anything before or after it on the channel is not the
+    # child's own doing (its forks cannot write here), so the whole report counts as forged.
+    fields = record.split(b"\0")
+    if _len(fields) != 5 or fields[4] or fields[0] != nonce or fields[1] not in (b"PASS", b"FAIL", b"EXC"):
         return {"status": None, "reason": None, "actual": None, "forged": True, "phase": phase}
     return {
         "status": fields[1].decode(),

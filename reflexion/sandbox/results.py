@@ -16,7 +16,7 @@ class ExecResult:
     timed_out: bool
     reason: str | None  # why it failed ("timeout after 5s", "ZeroDivisionError: ..."); None if it exited 0
     duration_s: float
-    output_truncated: bool = False  # stdout or stderr hit ``Limits.output_bytes``
+    output_truncated: bool = False  # stdout or stderr hit ``Limits.output_bytes`` (killed or only cut)
 
     @property
     def ok(self) -> bool:
@@ -35,6 +35,7 @@ class TestResult:
     actual: str | None  # repr of the left side of a failed ``assert <expr> == <expected>``
     output: str = ""  # what the program and test printed (stdout and stderr, capped)
     duration_s: float = 0.0
+    output_truncated: bool = False  # the output passed ``Limits.output_bytes``: ``output`` is its start
 
     def feedback(self) -> str:
         """The test as the paper's feedback shows it: ``assert f(1) == 2 # output: 3``."""

@@ -44,6 +44,7 @@ NO_FACTS: Facts = {
     "signal": None,
     "timed_out": False,
     "flooded": False,
+    "truncated": False,
     "forged": False,
     "phase": "program",
     "stdout": b"",
@@ -111,9 +112,8 @@ class Sandbox:
             exit_code = -signal.SIGKILL
         else:
             exit_code = facts["exit"]
-        return ExecResult(
-            exit_code, stdout, stderr, facts["timed_out"], reason, facts["duration"], facts["flooded"]
-        )
+        truncated = _truncated(facts)
+        return ExecResult(exit_code, stdout, stderr, facts["timed_out"], reason, facts["duration"], truncated)
 
     def run_tests(self, program: str, tests: list[str], timeout_s: float | None = None) -> list[TestResult]:
         """Run each test (Python statements) after ``program``, each in its own process.
@@ -147,17 +147,18 @@ class Sandbox:
                 results.append(TestResult(test, False, broken[index], None))
             elif program_facts is not None:  # the program failed before any test could run
                 reason = f"program failed: {self._reason(program_facts, timeout)}"
-                results.append(TestResult(test, False, reason, None, _text(program_facts["stdout"])))
+                output = _text(program_facts["stdout"])
+                results.append(TestResult(test, False, reason, None, output, output_truncated=_truncated(program_facts)))
             elif facts is None:
                 results.append(TestResult(test, False, f"not run: {problem}", None))
-            elif _passed(facts):
-                results.append(TestResult(test, True, None, None, _text(facts["stdout"]), facts["duration"]))
             else:
-                reason = self._reason(facts, timeout)
-                if facts["phase"] == "program":
+                passed = _passed(facts)
+                reason = None if passed else self._reason(facts, timeout)
+                if reason is not None and facts["phase"] == "program":
                     reason = f"program failed: {reason}"
-                actual = facts["actual"] if facts["status"] == "FAIL" else None
-                results.append(TestResult(test, False, reason, actual, _text(facts["stdout"]), facts["duration"]))
+                actual = facts["actual"] if not passed and facts["status"] == "FAIL" else None
+                output = _text(facts["stdout"])
+                results.append(TestResult(test, passed, reason, actual, output, facts["duration"], _truncated(facts)))
         return results
 
     # ------------------------------------------------------------------ internals
@@ -181,6 +182,7 @@ class Sandbox:
                 "timeout": float(timeout),
                 "limits": self.limits.for_harness(),
                 "output_bytes": int(self.limits.output_bytes),
+                "on_output_limit": self.limits.on_output_limit,
                 "uid": uid,
                 "preload": preload or [],
             }
@@ -245,7 +247,16 @@ class Sandbox:
 
 def failure_reason(facts: Facts, timeout: float, limits: Limits, *, script: bool = False) -> str:
     """One line saying why a unit did not pass, from the harness's facts about it. ``script``:
-    a ``Sandbox.run``, where exiting early is not suspicious."""
+    a ``Sandbox.run``, where exiting early is not suspicious. Output cut without failing the unit
+    (``on_output_limit="truncate"``) is said too: it is not the reason, but whoever reads the
+    reason (the feedback) sees only part of what the code printed."""
+    reason = _failure_cause(facts, timeout, limits, script=script)
+    if facts.get("truncated") and not facts.get("flooded"):
+        reason += f" (output truncated at {limits.output_bytes} bytes)"
+    return reason
+
+
+def _failure_cause(facts: Facts, timeout: float, limits: Limits, *, script: bool) -> str:
     sig = facts.get("signal")
     exception = facts.get("reason")
     if facts.get("timed_out"):
@@ -284,6 +295,10 @@ def _passed(facts: Facts) -> bool:
         and not facts.get("flooded")
         and not facts.get("forged")
     )
+
+
+def _truncated(facts: Facts) -> bool:
+    return bool(facts.get("truncated") or facts.get("flooded"))
 
 
 def _exited_cleanly(facts: Facts) -> bool:

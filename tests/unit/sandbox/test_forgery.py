@@ -123,7 +123,7 @@ def test_other_tests_are_not_in_the_programs_memory(sandbox):
 def test_known_gap_frame_walk_to_the_report_nonce(sandbox):
     program = (
         "import os, sys\ndef solve(x):\n    f = sys._getframe()\n    while f:\n        n = f.f_locals.get('nonce')\n"
-        "        if isinstance(n, bytes):\n            os.write(3, n + b'\\0PASS\\0\\0')\n            os._exit(0)\n"
+        "        if isinstance(n, bytes):\n            os.write(3, n + b'\\0PASS\\0\\0\\0')\n            os._exit(0)\n"
         "        f = f.f_back\n    return x\n"
     )
     assert not sandbox.run_tests(program, [TEST])[0].passed

@@ -101,3 +101,32 @@ def test_a_task_named_like_a_builtin_still_works(sandbox):
     program = "def sum(a, b):\n    return a + b\n"
     test = "def check(candidate):\n    assert candidate(10, 15) == 25\n\ncheck(sum)"
     assert sandbox.run_tests(program, [test])[0].passed
+
+
+FORKING = "import os\ndef solve(x):\n    pid = os.fork()\n    if pid == 0:\n        return {child}\n    os.waitpid(pid, 0)\n    return x\n"
+
+
+def test_a_forked_process_report_stays_out_of_the_result(sandbox):
+    # The fork returns first and fails too; its report carries the same nonce. Only the test's own
+    # process reports: the actual value shown is its own, not the fork's record appended to it.
+    [result] = sandbox.run_tests(FORKING.format(child="x"), ["assert solve(1) == 2"])
+    assert (result.passed, result.reason, result.actual) == (False, "AssertionError", "1")
+    assert result.feedback() == "assert solve(1) == 2 # output: 1"
+
+
+def test_a_forked_process_passing_does_not_pass_the_test(sandbox):
+    [result] = sandbox.run_tests(FORKING.format(child="x + 1"), ["assert solve(1) == 2"])
+    assert (result.passed, result.reason, result.actual) == (False, "AssertionError", "1")
+
+
+def test_a_fork_bomb_that_returns_reports_one_result(sandbox):
+    program = "import os\ndef solve(x):\n    for _ in range(4):\n        try:\n            os.fork()\n        except OSError:\n            pass\n    return x\n"
+    [result] = sandbox.run_tests(program, ["assert solve(1) == 2"])
+    assert (result.passed, result.reason, result.actual) == (False, "AssertionError", "1")
+
+
+def test_nul_bytes_in_a_reason_or_actual_are_kept_as_text(sandbox):
+    program = "def solve(x):\n    return 'a\\0b'\n\ndef boom():\n    raise ValueError('bad\\0worse')\n"
+    value, error = sandbox.run_tests(program, ["assert solve(1) == 2", "boom()"])
+    assert (value.reason, value.actual) == ("AssertionError", "'a\\x00b'")
+    assert error.reason == "ValueError: bad\\x00worse"
