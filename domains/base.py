@@ -24,6 +24,7 @@ class ActorMemory:
 
     reflections: list[str] = field(default_factory=list)  # the last k lessons
     last_trial: TrialRecord | None = None  # for the ``last_attempt`` strategies
+    repeated: int | None = None  # the last attempt repeated this earlier trial's candidate: try something else
 
 
 @dataclass
@@ -73,6 +74,10 @@ class Domain(Protocol):
         """Optional final scoring outside the loop (e.g. hidden tests); ``None`` when not applicable."""
         ...
 
+    def same_candidate(self, a: str, b: str) -> bool:
+        """Whether two candidates are the same attempt (the loop then knows it is going round in circles)."""
+        ...
+
 
 class BaseDomain:
     """Sensible defaults for the optional parts of :class:`Domain`."""
@@ -89,6 +94,9 @@ class BaseDomain:
 
     def score(self, task: Task, candidate: str) -> dict[str, Any] | None:
         return None
+
+    def same_candidate(self, a: str, b: str) -> bool:
+        return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def _render_step(step: dict[str, Any]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -20,11 +21,23 @@ def actor_memory(state: ReflexionState) -> ActorMemory:
     return ActorMemory(
         reflections=reflections[-state["memory_window"]:] if "reflexion" in strategy else [],
         last_trial=trials[-1] if strategy.startswith("last_attempt") and trials else None,
+        repeated=trials[-1].get("repeats") if trials else None,
     )
 
 
+def sampling(state: ReflexionState) -> dict[str, Any]:
+    """Per-call model options for this trial. Greedy by default; after an attempt that repeated an
+    earlier one, the same prompt would give the same answer again, so this retry samples (seeded by
+    the task and trial, so a rerun or a resume draws the same)."""
+    trials = state.get("trials", [])
+    temperature = state.get("retry_temperature", 0.0)
+    if not trials or trials[-1].get("repeats") is None or temperature <= 0:
+        return {}
+    return {"temperature": temperature, "seed": zlib.crc32(f"{state['task']['id']}:{state['trial']}".encode())}
+
+
 def actor(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
-    llm = RoleModel("actor", runtime.context.actor)
+    llm = RoleModel("actor", runtime.context.actor, options=sampling(state))
     step = Step(task=state["task"], llm=llm, domain_data=state.get("domain_data", {}), emit=runtime.stream_writer)
     attempt = runtime.context.domain.act(step, actor_memory(state))
     return {

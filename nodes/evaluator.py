@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 from reflexion.context import Context
 from reflexion.domains.base import Attempt, Step
 from reflexion.llm import RoleModel
+from reflexion.selection import repeated_trial
 from reflexion.state import ReflexionState, TrialRecord
 
 
@@ -23,6 +24,8 @@ def evaluator(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any
         "feedback": evaluation.feedback,
         "trajectory": attempt.trajectory,
     }
+    if not evaluation.feedback["success"]:
+        record["repeats"] = repeated_trial([*state.get("trials", []), record], runtime.context.domain.same_candidate)
     return {
         "feedback": evaluation.feedback,
         "trials": [record],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -12,6 +13,7 @@ from reflexion.prompts import render_prompt
 from reflexion.state import ReflexionState
 
 MAX_REFLECTION_CHARS = 2000
+_SENTENCE_END = re.compile(r"[.!?](?=[\s\"')\]]|$)")
 
 
 def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -27,8 +29,19 @@ def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
         reflections="\n".join(f"- {r}" for r in earlier) or "(none yet)",
     )
     llm = RoleModel("reflector", runtime.context.reflector)
-    text = llm.ask(prompt, system=render_prompt("reflect_system", domain.name)).strip()
+    reply = llm.reply(prompt, system=render_prompt("reflect_system", domain.name))
+    text = whole_sentences(reply.text) if reply.cut_off else reply.text.strip()
     if not text:
         # An empty reflection is a failed step, not a crash: keep the evaluator's words as the lesson.
         text = f"(The reflector gave no reflection.) Trial {last['trial']} failed: {last['feedback']['text']}"
     return {"reflections": [text[:MAX_REFLECTION_CHARS]], "usage": llm.usage_update()}
+
+
+def whole_sentences(text: str) -> str:
+    """A reflection the token limit cut off, without its unfinished last sentence (and never a
+    half-open code fence): the actor should read a lesson, not a fragment."""
+    text = text.strip()
+    if text.count("```") % 2:
+        text = text[: text.rfind("```")].rstrip()
+    ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+    return text[: ends[-1]] if ends else text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -22,6 +23,14 @@ def endpoint_of(model: BaseChatModel) -> str:
     return type(model).__name__
 
 
+@dataclass(frozen=True)
+class Reply:
+    """What a model call gave back: the text as written, and whether the token limit cut it off."""
+
+    text: str
+    cut_off: bool = False
+
+
 @dataclass
 class RoleModel:
     """A chat model playing one role (actor, evaluator or reflector), with its call and token counts.
@@ -32,21 +41,28 @@ class RoleModel:
 
     role: str
     model: BaseChatModel
+    options: dict[str, Any] = field(default_factory=dict)  # per-call model parameters for every call (temperature, seed)
     usage: Usage = field(default_factory=lambda: {"calls": 0, "input_tokens": 0, "output_tokens": 0})
 
-    def ask(self, prompt: str | Sequence[BaseMessage], *, system: str | None = None) -> str:
+    def ask(self, prompt: str | Sequence[BaseMessage], *, system: str | None = None, **options: Any) -> str:
+        """The reply's text; a cut-off reply ends with a note saying so, so that a reflection can tell
+        "too long" from "wrong". ``options`` go to the model for this call only (see :meth:`reply`)."""
+        reply = self.reply(prompt, system=system, **options)
+        return reply.text + (f"\n[reply cut off at the {self.role} model's output token limit]" if reply.cut_off else "")
+
+    def reply(self, prompt: str | Sequence[BaseMessage], *, system: str | None = None, **options: Any) -> Reply:
+        """The reply as written, with its cut-off flag (no note added). ``options`` are per-call model
+        parameters (``temperature``, ``seed``, ``stop``, ``max_tokens``); ``None`` values are left out."""
         messages: list[BaseMessage] = [SystemMessage(system)] if system else []
         messages += [HumanMessage(prompt)] if isinstance(prompt, str) else list(prompt)
+        bound = {key: value for key, value in {**self.options, **options}.items() if value is not None}
         try:
-            reply = self.model.invoke(messages)
+            reply = self.model.invoke(messages, **bound)
         except Exception as exc:  # noqa: BLE001 - every client failure is reported the same way
             raise ModelError(self.role, endpoint_of(self.model), _reason(exc)) from exc
         self._count(reply)
-        text = _text(reply)
-        if (getattr(reply, "response_metadata", None) or {}).get("finish_reason") == "length":
-            # A cut-off reply is still an attempt; say so, so the reflection can tell "too long" from "wrong".
-            text += f"\n[reply cut off at the {self.role} model's output token limit]"
-        return text
+        cut_off = (getattr(reply, "response_metadata", None) or {}).get("finish_reason") == "length"
+        return Reply(_text(reply), cut_off)
 
     def usage_update(self) -> dict[str, Usage]:
         """The state update that records this role's calls (for the ``usage`` reducer)."""

@@ -43,6 +43,7 @@ class TrialRecord(TypedDict):
     candidate: str
     feedback: Feedback
     trajectory: list[dict[str, Any]]
+    repeats: NotRequired[int | None]  # the earlier trial whose candidate this one repeated, if any
 
 
 class Usage(TypedDict):
@@ -72,6 +73,8 @@ class ReflexionState(TypedDict):
     max_trials: int
     memory_window: int
     strategy: Strategy
+    # The actor's temperature for a retry that follows a repeated attempt (0 turns sampling off).
+    retry_temperature: NotRequired[float]
 
     trial: NotRequired[int]
     trajectory: NotRequired[Annotated[list[dict[str, Any]], operator.add]]
@@ -81,13 +84,26 @@ class ReflexionState(TypedDict):
     trials: NotRequired[Annotated[list[TrialRecord], operator.add]]
     decision: NotRequired[Decision]
     outcome: NotRequired[Outcome]
+    final_trial: NotRequired[int]  # the trial whose candidate the run answers with (set when it stops)
     # Domain-owned data that lives across trials of one task (e.g. the self-written unit tests).
     domain_data: NotRequired[Annotated[dict[str, Any], merge_dicts]]
     usage: NotRequired[Annotated[dict[str, Usage], merge_usage]]
 
 
-def new_run(task: Task, *, max_trials: int = 5, memory_window: int = 3, strategy: Strategy = "reflexion") -> dict[str, Any]:
+DEFAULT_RETRY_TEMPERATURE = 0.7
+
+
+def new_run(
+    task: Task,
+    *,
+    max_trials: int = 5,
+    memory_window: int = 3,
+    strategy: Strategy = "reflexion",
+    retry_temperature: float = DEFAULT_RETRY_TEMPERATURE,
+) -> dict[str, Any]:
     """The input that starts a fresh run of ``task``; validates the settings."""
+    if isinstance(retry_temperature, bool) or not isinstance(retry_temperature, int | float) or not 0 <= retry_temperature <= 2:
+        raise SettingsError(f"retry temperature must be a number from 0 to 2, got {retry_temperature!r}")
     if not isinstance(max_trials, int) or max_trials < 1:
         raise SettingsError(f"max trials must be a positive integer, got {max_trials!r}")
     if not isinstance(memory_window, int) or memory_window < 1:
@@ -99,6 +115,7 @@ def new_run(task: Task, *, max_trials: int = 5, memory_window: int = 3, strategy
         "max_trials": 1 if strategy == "none" else max_trials,
         "memory_window": memory_window,
         "strategy": strategy,
+        "retry_temperature": float(retry_temperature),
         "trial": 1,
         "outcome": "running",
     }

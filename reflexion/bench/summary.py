@@ -2,10 +2,13 @@
 can be trusted, and what a solved task costs.
 
 Definitions (see docs/bench.md):
-- pass@1 after trial t: the share of tasks whose loop had ended by trial t *and* whose final result
-  passed (the domain's ``score()``, e.g. hidden tests, run once on the final candidate; the loop's
-  own verdict for a domain without one). It never goes down, and the last point is the final pass@1.
-  The trial-1 point is the "baseline": tasks solved by the first attempt.
+- pass@1 after trial t: the share of tasks whose answer after t trials passed the final scoring
+  (the domain's ``score()``, e.g. hidden tests; the loop's own verdict for a domain without one).
+  "The answer after t trials" is the candidate the run would have returned had its budget been t
+  trials; the bench scores each of them once the loop has ended, and never feeds the result back.
+  The trial-1 point is the single-attempt baseline, measured on the very candidates the run started
+  from; the last point is the final pass@1. (Rows written before ``passed_by_trial`` existed count a
+  task from the trial its loop ended, which overstates the early points' failures.)
 - false-positive rate: of the tasks the loop called solved, the share whose final result failed.
 - false-negative rate: of the tasks the loop gave up on, the share whose final result passed.
   Both count only tasks whose final score has a pass flag (``passed`` or ``hidden_passed``);
@@ -103,10 +106,18 @@ class BenchSummary:
         }
 
 
+def passed_after(row: ResultRow, budget: int) -> bool:
+    """Whether the row's task passed with a budget of ``budget`` trials (see the module's definitions)."""
+    by_trial = row.get("passed_by_trial")
+    if by_trial:
+        return bool(by_trial[min(budget, len(by_trial)) - 1])
+    return bool(row["passed"] and row["trials"] <= budget)
+
+
 def summarize(rows: Iterable[ResultRow], label: str = "") -> BenchSummary:
     rows = list(rows)
     horizon = max((max(row["max_trials"], row["trials"]) for row in rows), default=0)
-    solved_by_trial = [sum(1 for row in rows if row["passed"] and row["trials"] <= t) for t in range(1, horizon + 1)]
+    solved_by_trial = [sum(passed_after(row, t) for row in rows) for t in range(1, horizon + 1)]
 
     scored = [row for row in rows if final_verdict(row.get("final")) is not None]
     if scored:

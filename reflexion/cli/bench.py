@@ -25,7 +25,7 @@ from reflexion.cli import EXIT_ERROR
 from reflexion.cli.common import add_model_options, add_storage_options, console, session
 from reflexion.domains import domain_names, get_domain
 from reflexion.errors import ModelError, SettingsError, TaskError
-from reflexion.state import STRATEGIES
+from reflexion.state import DEFAULT_RETRY_TEMPERATURE, STRATEGIES
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--strategy", choices=STRATEGIES, default="reflexion", help="what carries over between trials (default: reflexion)")
     p.add_argument("--max-trials", type=int, default=5, metavar="T", help="trial budget per task (default: 5)")
     p.add_argument("--window", type=int, default=3, metavar="K", help="reflections the actor sees (default: 3)")
+    p.add_argument("--retry-temperature", type=float, default=DEFAULT_RETRY_TEMPERATURE, metavar="T",
+                   help=f"the actor's temperature for a retry after an attempt that repeated an earlier one; 0: always greedy (default: {DEFAULT_RETRY_TEMPERATURE})")
     p.add_argument("--concurrency", type=int, default=1, metavar="C", help="tasks run at once (default: 1)")
     p.add_argument("--out", metavar="FILE", help="result file (default: results/<domain>-<source>-<strategy>.jsonl)")
     p.add_argument("--summary", nargs="+", metavar="FILE", help="summarise these result files; run nothing")
@@ -56,7 +58,8 @@ def handle(args: argparse.Namespace) -> int:
         return _report(args)
     if not args.source:
         raise SettingsError("give a SOURCE to run (humaneval, mbpp, a task file, or builtin with --domain), or --summary FILE ...")
-    settings = BenchSettings(strategy=args.strategy, max_trials=args.max_trials, memory_window=args.window, concurrency=args.concurrency)
+    settings = BenchSettings(strategy=args.strategy, max_trials=args.max_trials, memory_window=args.window, concurrency=args.concurrency,
+                             retry_temperature=args.retry_temperature)  # fmt: skip
     domain = get_domain(domain_for(args.source, args.domain))
     tasks = pick(load_source(domain, args.source), args.task, args.limit)
     out = Path(args.out) if args.out else default_out(args.source, domain.name, args.strategy)
@@ -121,6 +124,7 @@ def bench_command(args: argparse.Namespace) -> str:
         "--strategy": args.strategy,
         "--max-trials": args.max_trials,
         "--window": args.window,
+        "--retry-temperature": None if args.retry_temperature == DEFAULT_RETRY_TEMPERATURE else args.retry_temperature,
         "--concurrency": None if args.concurrency == 1 else args.concurrency,
         "--out": args.out,
         "--db": args.db,

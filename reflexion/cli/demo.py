@@ -11,6 +11,7 @@ from rich.markup import escape
 from reflexion.bench import read_rows
 from reflexion.cli import bench
 from reflexion.cli.common import add_model_options, add_storage_options, console
+from reflexion.state import DEFAULT_RETRY_TEMPERATURE
 
 DEMO_OUT = "results/demo-humaneval.jsonl"
 
@@ -28,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     bench_args = argparse.Namespace(
         source="humaneval", domain=None, limit=args.limit, task=None, strategy="reflexion", max_trials=args.max_trials,
-        window=3, concurrency=1, out=args.out, summary=None, plot=None, json=False, db=args.db, gguf=args.gguf, verbose=True,
+        window=3, concurrency=1, retry_temperature=DEFAULT_RETRY_TEMPERATURE, out=args.out, summary=None, plot=None, json=False, db=args.db, gguf=args.gguf, verbose=True,
     )
     code = bench.handle(bench_args)
     args.resume_hint = bench_args.resume_hint

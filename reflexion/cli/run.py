@@ -11,7 +11,7 @@ from reflexion.errors import SettingsError
 from reflexion.jsonl import select
 from reflexion.progress import ConsoleProgress
 from reflexion.runner import new_thread_id, stream, thread_config
-from reflexion.state import STRATEGIES, new_run
+from reflexion.state import DEFAULT_RETRY_TEMPERATURE, STRATEGIES, new_run
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--strategy", choices=STRATEGIES, default="reflexion", help="what carries over between trials (default: reflexion)")
     p.add_argument("--max-trials", type=int, default=5, metavar="N", help="trial budget (default: 5)")
     p.add_argument("--window", type=int, default=3, metavar="K", help="reflections the actor sees (default: 3)")
+    p.add_argument("--retry-temperature", type=float, default=DEFAULT_RETRY_TEMPERATURE, metavar="T",
+                   help=f"the actor's temperature for a retry after an attempt that repeated an earlier one; 0: always greedy (default: {DEFAULT_RETRY_TEMPERATURE})")
     p.add_argument("--thread", metavar="ID", help="thread id to store the run under (default: <task>-<strategy>-<time>)")
     add_storage_options(p)
     add_model_options(p)
@@ -31,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     domain = get_domain(args.domain)
     task = select(domain.load_tasks(args.source), [args.task] if args.task else None)[0]
-    start = new_run(task, max_trials=args.max_trials, memory_window=args.window, strategy=args.strategy)
+    start = new_run(task, max_trials=args.max_trials, memory_window=args.window, strategy=args.strategy, retry_temperature=args.retry_temperature)
     thread_id = args.thread or new_thread_id(task["id"], args.strategy)
     args.resume_hint = resume_command(thread_id, args)
     with thread_lock(thread_id, args.db), session(args, domain) as (graph, context):

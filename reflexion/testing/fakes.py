@@ -24,6 +24,7 @@ class ScriptedChatModel(BaseChatModel):
     replies: list[Reply] = Field(default_factory=list)
     respond: Callable[[str], Reply] | None = None
     _prompts: list[str] = PrivateAttr(default_factory=list)
+    _options: list[dict[str, Any]] = PrivateAttr(default_factory=list)
 
     @property
     def _llm_type(self) -> str:
@@ -34,6 +35,11 @@ class ScriptedChatModel(BaseChatModel):
         """Every prompt received so far, messages joined with blank lines."""
         return self._prompts
 
+    @property
+    def options(self) -> list[dict[str, Any]]:
+        """The per-call options of every call so far (``temperature``, ``seed``, ``stop``...), in order."""
+        return self._options
+
     def _generate(
         self,
         messages: Sequence[BaseMessage],
@@ -43,6 +49,7 @@ class ScriptedChatModel(BaseChatModel):
     ) -> ChatResult:
         prompt = "\n\n".join(str(m.content) for m in messages)
         self._prompts.append(prompt)
+        self._options.append({**kwargs, **({"stop": stop} if stop else {})})
         if self.respond is not None:
             reply = self.respond(prompt)
         elif self.replies:

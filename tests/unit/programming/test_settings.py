@@ -14,7 +14,7 @@ def task(**data):
 
 
 def test_defaults():
-    assert resolve() == Options(test_source="self", max_self_tests=5, timeout_s=5.0)
+    assert resolve() == Options(test_source="self+visible", max_self_tests=5, timeout_s=5.0)
 
 
 def test_precedence_stored_then_task_then_constructor_then_env(monkeypatch):
@@ -24,14 +24,14 @@ def test_precedence_stored_then_task_then_constructor_then_env(monkeypatch):
     domain = ProgrammingDomain(max_self_tests=3)
     assert domain.options(task()) == Options(test_source="none", max_self_tests=3, timeout_s=2.5)
     assert domain.options(task(test_source="visible")).test_source == "visible"
-    stored = {"options": {"test_source": "self", "max_self_tests": 5, "timeout_s": 5.0}}
+    stored = {"options": {"test_source": "self+visible", "max_self_tests": 5, "timeout_s": 5.0}}
     assert domain.options(task(test_source="visible"), stored) == Options()
 
 
 @pytest.mark.parametrize(
     ("layer", "message"),
     [
-        ({"test_source": "hidden"}, "test_source .* must be one of self, visible, none"),
+        ({"test_source": "hidden"}, r"test_source .* must be one of self\+visible, self, visible, none"),
         ({"max_self_tests": "0"}, "max_self_tests must be a positive int"),
         ({"max_self_tests": True}, "max_self_tests must be a positive int"),
         ({"timeout_s": "soon"}, "timeout_s must be a positive float"),

@@ -1,0 +1,85 @@
+"""The loop's answer and its repetition check, as pure functions, and what they do in the loop."""
+
+from __future__ import annotations
+
+import zlib
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+
+from reflexion.context import Context
+from reflexion.domains import get_domain
+from reflexion.graphs import build_graph
+from reflexion.nodes.reflect import whole_sentences
+from reflexion.runner import stream, thread_config
+from reflexion.selection import answer_after, best_trial, repeated_trial
+from reflexion.state import new_run
+from reflexion.testing.fakes import ScriptedChatModel
+
+QA = get_domain("qa")
+TASK = next(t for t in QA.load_tasks() if t["id"] == "sum-primes")  # answer: 28
+
+
+def record(trial: int, candidate: str, score: float, success: bool = False) -> dict:
+    return {"trial": trial, "candidate": candidate, "feedback": {"score": score, "success": success, "text": ""}, "trajectory": []}
+
+
+def test_the_answer_is_a_success_else_the_best_score_latest_on_ties() -> None:
+    trials = [record(1, "a", 0.8), record(2, "b", 0.4), record(3, "c", 0.8)]
+    assert best_trial(trials)["trial"] == 3
+    assert best_trial(trials[:2])["trial"] == 1
+    assert best_trial([*trials, record(4, "d", 1.0, success=True)])["trial"] == 4
+    assert [answer_after(trials, t)["trial"] for t in (1, 2, 3)] == [1, 1, 3]
+    with pytest.raises(ValueError):
+        best_trial([])
+
+
+def test_a_repeat_names_the_latest_earlier_trial_with_the_same_candidate() -> None:
+    same = QA.same_candidate
+    trials = [record(1, "x = 1", 0), record(2, "y", 0), record(3, "X  =  1", 0)]
+    assert repeated_trial(trials, same) == 1
+    assert repeated_trial(trials[:2], same) is None and repeated_trial(trials[:1], same) is None
+
+
+def test_programming_compares_programs_not_their_layout() -> None:
+    same = get_domain("programming").same_candidate
+    assert same("def f(x):\n    return x  # note\n", "def f(x):\n\n    return (x)\n")
+    assert not same("def f(x):\n    return x\n", "def f(x):\n    return -x\n")
+    assert same("def f(:", "def  f(:")  # not Python: compared as text
+
+
+def run(replies: list[str], **settings):
+    model = ScriptedChatModel(replies=list(replies))
+    values = stream(build_graph(InMemorySaver()), new_run(TASK, **settings), thread_config("t"), Context.with_model(model, QA))
+    return values, model
+
+
+def actor_calls(model: ScriptedChatModel) -> list[dict]:
+    return [o for p, o in zip(model.prompts, model.options, strict=True) if p.startswith("Answer the question")]
+
+
+def test_a_retry_after_a_repeated_attempt_samples_seeded_the_others_are_greedy() -> None:
+    replies = ["Answer: 1", "lesson", "Answer: 1", "lesson", "Answer: 2", "lesson", "Answer: 28"]
+    values, model = run(replies, max_trials=4, retry_temperature=0.9)
+    assert values["outcome"] == "solved" and [t.get("repeats") for t in values["trials"]] == [None, 1, None, None]
+    seed = zlib.crc32(b"sum-primes:3")
+    assert actor_calls(model) == [{}, {}, {"temperature": 0.9, "seed": seed}, {}]
+
+
+def test_retry_temperature_zero_keeps_every_call_greedy() -> None:
+    _, model = run(["Answer: 1", "lesson", "Answer: 1", "lesson", "Answer: 28"], max_trials=3, retry_temperature=0)
+    assert actor_calls(model) == [{}, {}, {}]
+
+
+@pytest.mark.parametrize("bad", [-0.1, 2.5, "hot", True])
+def test_a_bad_retry_temperature_is_a_settings_error(bad) -> None:
+    from reflexion.errors import SettingsError
+
+    with pytest.raises(SettingsError, match="retry temperature must be a number from 0 to 2"):
+        new_run(TASK, retry_temperature=bad)
+
+
+def test_a_cut_off_reflection_keeps_its_whole_sentences_only() -> None:
+    assert whole_sentences("The loop is off by one. Next time I will star") == "The loop is off by one."
+    assert whole_sentences("Check e.g. empty lists. Then ```python\ndef f(x): re") == "Check e.g. empty lists."
+    assert whole_sentences("no full stop at all") == "no full stop at all"
