@@ -1,9 +1,16 @@
-"""Two fixes to llama-cpp-python's server (pinned 0.3.36), applied in the server process only.
+"""Fixes to llama-cpp-python's server (pinned 0.3.36), applied in the server process only.
 
-``accept_max_completion_tokens``: ``ChatOpenAI`` sends the reply budget as ``max_completion_tokens``
-(OpenAI renamed ``max_tokens`` in 2024); the server only reads ``max_tokens`` and otherwise generates
-until the context is full, so a rambling small model could take minutes per call (measured: 7,434
-tokens, 463 s, for a 300-token budget). Applied before the server's routes are built.
+``accept_max_completion_tokens`` makes a request mean what it means to OpenAI, in two ways:
+- ``ChatOpenAI`` sends the reply budget as ``max_completion_tokens`` (OpenAI renamed ``max_tokens``
+  in 2024); the server only reads ``max_tokens`` and otherwise generates until the context is full,
+  so a rambling small model could take minutes per call (measured: 7,434 tokens, 463 s, for a
+  300-token budget).
+- The server applies a repetition penalty of 1.1 to every request that does not name one (the
+  library itself defaults to 1.0, and OpenAI's API has no such penalty). Code repeats its own
+  identifiers all the time; with the penalty, greedy decoding of the same prompt gave a different,
+  longer program than llama-cpp-python in-process (bench/local_model_speed.py found it). A request
+  without ``repeat_penalty`` now gets 1.0; one that names it keeps its value.
+Applied before the server's routes are built.
 
 ``no_extra_buffer_types``: llama.cpp built with ``-march=native`` on a CPU that advertises AMX uses
 AMX tile instructions for its matrix products through an "extra" weight buffer type. Some virtual
@@ -21,7 +28,8 @@ from pydantic import model_validator
 
 
 def accept_max_completion_tokens() -> None:
-    """Make the chat-completions request model read ``max_completion_tokens`` as ``max_tokens``."""
+    """Make the chat-completions request model read ``max_completion_tokens`` as ``max_tokens`` and
+    default ``repeat_penalty`` to 1.0 (no penalty), as an OpenAI-compatible endpoint should."""
     from llama_cpp.server import types
 
     if getattr(types.CreateChatCompletionRequest, "reads_max_completion_tokens", False):
@@ -33,8 +41,12 @@ def accept_max_completion_tokens() -> None:
         @model_validator(mode="before")
         @classmethod
         def _budget_alias(cls, data: Any) -> Any:
-            if isinstance(data, dict) and data.get("max_completion_tokens") is not None and data.get("max_tokens") is None:
+            if not isinstance(data, dict):
+                return data
+            if data.get("max_completion_tokens") is not None and data.get("max_tokens") is None:
                 data = {**data, "max_tokens": data["max_completion_tokens"]}
+            if data.get("repeat_penalty") is None:
+                data = {**data, "repeat_penalty": 1.0}
             return data
 
     ChatCompletionRequest.__name__ = types.CreateChatCompletionRequest.__name__

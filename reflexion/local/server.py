@@ -28,6 +28,11 @@ from reflexion.interrupts import register_cleanup
 
 HOST = "127.0.0.1"
 THREADS_ENV = "REFLEXION_LOCAL_THREADS"
+CTX_ENV = "REFLEXION_LOCAL_CTX"
+CACHE_ENV = "REFLEXION_LOCAL_PROMPT_CACHE_MB"
+LOOKUP_ENV = "REFLEXION_LOCAL_LOOKUP"
+DEFAULT_PROMPT_CACHE_MB = 512  # saved prompt states: a retry re-reads less (bench/local_model_speed.py, docs/local-model.md)
+DEFAULT_LOOKUP_TOKENS = 0  # prompt-lookup decoding measured slower here, and its output differed
 # Read by reflexion.local.child: the process to watch, and the log to remove if that process dies.
 PARENT_PID_ENV = "REFLEXION_PARENT_PID"
 LOG_ENV = "REFLEXION_SERVER_LOG"
@@ -44,6 +49,15 @@ def free_port(host: str = HOST) -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def _env_int(name: str, default: int, *, minimum: int = 0, env: Mapping[str, str] | None = None) -> int:
+    raw = (os.environ if env is None else env).get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < minimum:
+        raise SettingsError(f"{name} must be a whole number of at least {minimum}, got {raw!r}")
+    return int(raw)
 
 
 def default_threads(env: Mapping[str, str] | None = None) -> int:
@@ -72,16 +86,25 @@ class LocalServer:
         gguf: str | Path,
         *,
         port: int | None = None,
-        n_ctx: int = DEFAULT_N_CTX,
+        n_ctx: int | None = None,
         n_threads: int | None = None,
+        prompt_cache_mb: int | None = None,
+        lookup_tokens: int | None = None,
         startup_timeout_s: float = DEFAULT_STARTUP_TIMEOUT_S,
         verbose: bool = False,
     ) -> None:
+        """Settings left ``None`` come from the environment, then the defaults (docs/local-model.md):
+        ``n_ctx`` ($REFLEXION_LOCAL_CTX), ``n_threads`` ($REFLEXION_LOCAL_THREADS), ``prompt_cache_mb``
+        ($REFLEXION_LOCAL_PROMPT_CACHE_MB: RAM for saved prompt states, 0 turns it off) and
+        ``lookup_tokens`` ($REFLEXION_LOCAL_LOOKUP: prompt-lookup speculative decoding, tokens
+        drafted per step, 0 turns it off)."""
         self.gguf = Path(gguf)
         self.model = self.gguf.stem  # the name clients send; the server answers to it (model_alias)
         self.port = port or free_port()
-        self.n_ctx = n_ctx
+        self.n_ctx = n_ctx or _env_int(CTX_ENV, DEFAULT_N_CTX, minimum=256)
         self.n_threads = n_threads or default_threads()
+        self.prompt_cache_mb = _env_int(CACHE_ENV, DEFAULT_PROMPT_CACHE_MB) if prompt_cache_mb is None else prompt_cache_mb
+        self.lookup_tokens = _env_int(LOOKUP_ENV, DEFAULT_LOOKUP_TOKENS) if lookup_tokens is None else lookup_tokens
         self.startup_timeout_s = startup_timeout_s
         self.verbose = verbose  # llama.cpp's model dump and per-call timings in the log (errors are always there)
         self.log_path: Path | None = None
@@ -103,6 +126,9 @@ class LocalServer:
             "--n_ctx", str(self.n_ctx),
             "--n_threads", str(self.n_threads), "--n_threads_batch", str(self.n_threads),
             "--verbose", str(self.verbose),
+            *(["--cache", "True", "--cache_type", "ram", "--cache_size", str(self.prompt_cache_mb << 20)] if self.prompt_cache_mb else []),
+            *(["--draft_model", "prompt-lookup-decoding", "--draft_model_num_pred_tokens", str(self.lookup_tokens)]
+              if self.lookup_tokens else []),
         ]  # fmt: skip
 
     # -- lifecycle ---------------------------------------------------------------------------

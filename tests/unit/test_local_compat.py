@@ -1,4 +1,5 @@
-"""The server-side fix that makes llama-cpp-python honour ChatOpenAI's ``max_completion_tokens``."""
+"""The server-side fixes that make llama-cpp-python honour ChatOpenAI's ``max_completion_tokens`` and
+OpenAI's "no repetition penalty unless asked" semantics."""
 
 from __future__ import annotations
 
@@ -38,3 +39,8 @@ def test_an_explicit_max_tokens_wins_and_no_budget_stays_none(request_model: typ
 def test_patching_twice_adds_one_layer_only(request_model: type) -> None:
     original = request_model.__mro__[1]
     assert (original.__module__, original.__name__) == ("llama_cpp.server.types", "CreateChatCompletionRequest")
+
+
+def test_no_repetition_penalty_unless_the_request_names_one(request_model: type) -> None:
+    assert request_model.model_validate({"messages": []}).repeat_penalty == 1.0
+    assert request_model.model_validate({"messages": [], "repeat_penalty": 1.3}).repeat_penalty == 1.3
