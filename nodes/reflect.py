@@ -29,8 +29,10 @@ def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
         reflections="\n".join(f"- {r}" for r in earlier) or "(none yet)",
     )
     llm = RoleModel("reflector", runtime.context.reflector)
-    reply = llm.reply(prompt, system=render_prompt("reflect_system", domain.name))
-    text = whole_sentences(reply.text) if reply.cut_off else reply.text.strip()
+    # A reflection is a lesson in words (every reflect prompt says: a plan, not code). Small models
+    # paste a whole new implementation anyway, which costs most of the call; stop where one begins.
+    reply = llm.reply(prompt, system=render_prompt("reflect_system", domain.name), stop=["```"])
+    text = whole_sentences(reply.text) if reply.cut_off else without_dangling_intro(reply.text)
     if not text:
         # An empty reflection is a failed step, not a crash: keep the evaluator's words as the lesson.
         text = f"(The reflector gave no reflection.) Trial {last['trial']} failed: {last['feedback']['text']}"
@@ -45,3 +47,11 @@ def whole_sentences(text: str) -> str:
         text = text[: text.rfind("```")].rstrip()
     ends = [match.end() for match in _SENTENCE_END.finditer(text)]
     return text[: ends[-1]] if ends else text
+
+
+def without_dangling_intro(text: str) -> str:
+    """The reflection without a last line that introduces what was cut off ("Here is the fix:")."""
+    text = text.strip()
+    while text.endswith(":"):
+        text = text[: max(text.rfind("\n"), 0)].rstrip()
+    return text

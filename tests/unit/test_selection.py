@@ -10,7 +10,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from reflexion.context import Context
 from reflexion.domains import get_domain
 from reflexion.graphs import build_graph
-from reflexion.nodes.reflect import whole_sentences
+from reflexion.nodes.reflect import whole_sentences, without_dangling_intro
 from reflexion.runner import stream, thread_config
 from reflexion.selection import answer_after, best_trial, repeated_trial
 from reflexion.state import new_run
@@ -83,3 +83,9 @@ def test_a_cut_off_reflection_keeps_its_whole_sentences_only() -> None:
     assert whole_sentences("The loop is off by one. Next time I will star") == "The loop is off by one."
     assert whole_sentences("Check e.g. empty lists. Then ```python\ndef f(x): re") == "Check e.g. empty lists."
     assert whole_sentences("no full stop at all") == "no full stop at all"
+
+
+def test_a_reflection_stopped_at_a_code_block_loses_the_line_that_announced_it() -> None:
+    assert without_dangling_intro("Sort first.\nHere is the revised implementation:\n") == "Sort first."
+    assert without_dangling_intro("Note: x") == "Note: x"
+    assert without_dangling_intro("Fix:") == ""

@@ -209,6 +209,7 @@ def test_the_learning_curve_scores_the_answer_after_each_trial_not_only_the_last
     assert row["final"] == {"passed": False}
     summary = summarize([row])
     assert summary.solved_by_trial == [1, 0] and summary.baseline == 1.0 and summary.final == 0.0
+    assert (summary.fixed, summary.broken) == (0, 1) and summary.to_dict()["lift"] == -1.0
 
 
 def test_rows_record_repeats_and_the_retry_temperature(bench, tmp_path: Path) -> None:
