@@ -5,15 +5,15 @@ inputs refused cleanly, each as survived / tried, then the details.
 
 - kills: ``reflexion bench`` (three HumanEval tasks against the scripted stub) SIGKILLed mid model
   call, mid sandbox execution, between trials, while a result line is written, and at random
-  moments, then finished by the same command (``reflexion.testing.killer``); plus the state a kill
+  moments, then finished by the same command (``drivers.killer``); plus the state a kill
   between a thread's first two commits leaves, made on purpose. A kill counts as
   survived when nothing of the killed process was left running, the result file held only whole,
   correct lines, and the re-run ended with the same rows as an uninterrupted run without asking the
   model again for a finished task.
-- faults: ``reflexion.testing.faults.run_fault_matrix()`` (HTTP errors, hangs, dropped
+- faults: ``drivers.faults.run_fault_matrix()`` (HTTP errors, hangs, dropped
   connections, malformed, empty and cut-off replies, over real HTTP).
-- hostile: the ``tests/hostile`` corpus in the sandbox (``reflexion.sandbox.corpus``).
-- bad input: ``reflexion.testing.bad_inputs``, each case a real ``reflexion`` process: refused
+- hostile: the ``tests/hostile`` corpus in the sandbox (``drivers.corpus``).
+- bad input: ``drivers.bad_inputs``, each case a real ``reflexion`` process: refused
   cleanly = non-zero exit, one line on stderr, no traceback, and the line names the problem.
 
 About 4 minutes on 2 busy cores.
@@ -22,11 +22,15 @@ About 4 minutes on 2 busy cores.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+# The drivers live beside the tests (tests/drivers), not in the installed package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 REPO = Path(__file__).resolve().parents[1]
 SECTIONS = ("kills", "faults", "hostile", "bad-input")
@@ -42,7 +46,7 @@ class Section:
 
 
 def kills(seed: int) -> Section:
-    from reflexion.testing.killer import run_kill_matrix
+    from drivers.killer import run_kill_matrix
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="reflexion-kills-") as root:
@@ -63,7 +67,7 @@ def kills(seed: int) -> Section:
 
 
 def faults(seed: int) -> Section:
-    from reflexion.testing.faults import run_fault_matrix
+    from drivers.faults import run_fault_matrix
 
     started = time.monotonic()
     rows = run_fault_matrix()
@@ -75,7 +79,7 @@ def faults(seed: int) -> Section:
 
 
 def hostile(seed: int) -> Section:
-    from reflexion.sandbox.corpus import format_table, run_corpus, tally
+    from drivers.corpus import format_table, run_corpus, tally
 
     started = time.monotonic()
     outcomes = run_corpus(REPO / "tests" / "hostile")
@@ -89,7 +93,7 @@ def hostile(seed: int) -> Section:
 
 
 def bad_input(seed: int) -> Section:
-    from reflexion.testing.bad_inputs import run_bad_inputs
+    from drivers.bad_inputs import run_bad_inputs
 
     started = time.monotonic()
     rejections = run_bad_inputs()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -17,6 +18,7 @@ Reply = str | Exception
 
 class ScriptedChatModel(BaseChatModel):
     """Answers from ``replies`` in order, or from ``respond(prompt)``; raises replies that are exceptions.
+    Safe to share between threads (a bench with ``concurrency`` > 1): each call takes one reply.
 
     Token usage is reported as whitespace-separated word counts, so usage accounting can be tested.
     """
@@ -25,6 +27,7 @@ class ScriptedChatModel(BaseChatModel):
     respond: Callable[[str], Reply] | None = None
     _prompts: list[str] = PrivateAttr(default_factory=list)
     _options: list[dict[str, Any]] = PrivateAttr(default_factory=list)
+    _lock: Any = PrivateAttr(default_factory=threading.Lock)  # bench workers share one model
 
     @property
     def _llm_type(self) -> str:
@@ -48,13 +51,13 @@ class ScriptedChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         prompt = "\n\n".join(str(m.content) for m in messages)
-        self._prompts.append(prompt)
-        self._options.append({**kwargs, **({"stop": stop} if stop else {})})
+        with self._lock:
+            self._prompts.append(prompt)
+            self._options.append({**kwargs, **({"stop": stop} if stop else {})})
+            reply = self.replies.pop(0) if self.respond is None and self.replies else None
         if self.respond is not None:
             reply = self.respond(prompt)
-        elif self.replies:
-            reply = self.replies.pop(0)
-        else:
+        elif reply is None:
             raise RuntimeError("ScriptedChatModel ran out of replies")
         if isinstance(reply, Exception):
             raise reply

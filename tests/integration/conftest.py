@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from reflexion.testing.faults import qa_script
+from drivers.faults import qa_script
 from reflexion.testing.openai_stub import OpenAIStub
 
 
 @pytest.fixture
 def stub() -> Iterator[OpenAIStub]:
-    """A running stub answering the QA run of ``reflexion.testing.faults`` (wrong, reflect, right).
+    """A running stub answering the QA run of ``drivers.faults`` (wrong, reflect, right).
     Tests add faults with ``stub.script.faults.append(...)``."""
     with OpenAIStub(qa_script()) as server:
         yield server

@@ -1,4 +1,4 @@
-"""Bad input to the ``reflexion`` command: each case of ``reflexion.testing.bad_inputs`` (malformed
+"""Bad input to the ``reflexion`` command: each case of ``drivers.bad_inputs`` (malformed
 task files for every domain, unknown ids, invalid settings, a missing or wrong API key, an
 unreachable endpoint, unusable checkpoint and result files) is refused with a non-zero exit and one
 line on stderr, no traceback; and a refused invocation leaves finished work byte for byte as it was.
@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from drivers.bad_inputs import BAD_INPUTS, BadInput, Rejection, prepare, unauthorized_stub
+from drivers.killer import clean_env, thread_values
 from reflexion.bench.source import bench_thread_id
 from reflexion.cli import main
-from reflexion.testing.bad_inputs import BAD_INPUTS, BadInput, Rejection, prepare, unauthorized_stub
-from reflexion.testing.killer import clean_env, thread_values
 from reflexion.testing.openai_stub import OpenAIStub, Rule, Script, unused_port
 
 # Refused, but not yet in one clean line: each is an expected failure until the CLI handles it.

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from drivers.killer import clean_env, thread_values
 from reflexion.bench.source import bench_thread_id
-from reflexion.testing.killer import clean_env, thread_values
 from reflexion.testing.openai_stub import Fault, OpenAIStub, Rule, Script
 
 pytestmark = pytest.mark.slow

@@ -1,6 +1,6 @@
 """``reflexion bench`` killed (SIGKILL) or interrupted (Ctrl-C) at chosen moments, then finished by
 the same command: the result file must end exactly as an uninterrupted run's, and nothing the killed
-process started may be left running. The scenarios live in ``reflexion.testing.killer`` (shared with
+process started may be left running. The scenarios live in ``drivers.killer`` (shared with
 ``bench/reliability.py``); the stub server is a process of its own, so it outlives the bench."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from reflexion.testing.killer import (
+from drivers.killer import (
     ENTRY_POINTS,
     KILL_POINTS,
     LESSON_CLOSE,
@@ -38,8 +38,8 @@ from reflexion.testing.killer import (
     thread_values,
     wait_until,
 )
+from drivers.processes import descendants, survivors
 from reflexion.testing.openai_stub import OpenAIStub, OpenAIStubProcess, Rule, Script
-from reflexion.testing.processes import descendants, survivors
 
 pytestmark = pytest.mark.slow
 

@@ -3,7 +3,7 @@
 Transient faults are retried by the client (with backoff, honouring Retry-After); permanent ones
 become one ``ModelError`` line naming the role and endpoint, and the stopped thread resumes with
 its reflections intact; garbage output is a failed step with feedback. The end-to-end cases run the
-compiled graph on the QA domain (see ``reflexion.testing.faults``)."""
+compiled graph on the QA domain (see ``drivers.faults``)."""
 
 from __future__ import annotations
 
@@ -16,14 +16,7 @@ import pytest
 from langchain_openai import ChatOpenAI
 from langgraph.checkpoint.memory import InMemorySaver
 
-from reflexion.checkpoint import open_checkpointer
-from reflexion.context import Context
-from reflexion.domains.qa import QADomain
-from reflexion.errors import ModelError
-from reflexion.graphs import build_graph
-from reflexion.llm import RoleModel
-from reflexion.state import new_run
-from reflexion.testing.faults import (
+from drivers.faults import (
     ACTOR,
     FAULT_CASES,
     LESSON,
@@ -37,6 +30,13 @@ from reflexion.testing.faults import (
     run_case,
     run_fault_matrix,
 )
+from reflexion.checkpoint import open_checkpointer
+from reflexion.context import Context
+from reflexion.domains.qa import QADomain
+from reflexion.errors import ModelError
+from reflexion.graphs import build_graph
+from reflexion.llm import RoleModel
+from reflexion.state import new_run
 from reflexion.testing.openai_stub import STUB_MODELS, Fault, OpenAIStub, unused_port
 
 QUESTION = TASK["prompt"]
@@ -244,6 +244,6 @@ def test_matrix_reports_a_crash_as_an_unhandled_row(monkeypatch: pytest.MonkeyPa
     def crash(case, **kwargs):
         raise KeyError("boom")
 
-    monkeypatch.setattr("reflexion.testing.faults.run_case", crash)
+    monkeypatch.setattr("drivers.faults.run_case", crash)
     (row,) = run_fault_matrix(FAULT_CASES[:1])
     assert row["handled"] is False and row["survived"] == 0 and row["observed"].startswith("crashed: KeyError")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from drivers.faults import ACTOR, REFLECTION, REFLECTOR, TASK, WRONG, qa_script
 from reflexion.errors import ModelError
 from reflexion.llm import RoleModel
-from reflexion.testing.faults import ACTOR, REFLECTION, REFLECTOR, TASK, WRONG, qa_script
 from reflexion.testing.openai_stub import Fault, OpenAIStub, OpenAIStubProcess, Rule, Script
 
 QUESTION = TASK["prompt"]

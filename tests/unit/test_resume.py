@@ -189,7 +189,7 @@ def test_sqlite_file_is_usable_while_another_connection_reads(tmp_path):
 
 
 def test_a_run_killed_before_its_first_step_resumes_from_its_saved_input(tmp_path):
-    from reflexion.testing.killer import rewind_to_input
+    from drivers.killer import rewind_to_input
 
     db = tmp_path / "runs.sqlite"
     with open_checkpointer(db) as saver:

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
+from drivers.corpus import private_uids
 from reflexion.sandbox import Limits, Sandbox
-from reflexion.sandbox.corpus import private_uids
 from reflexion.sandbox.isolation import base_python, probe_bubblewrap
 
 # Short limits keep the attack tests fast; every test gets them afresh.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reflexion.sandbox.corpus import project_file
+from drivers.corpus import project_file
 
 from .conftest import require_bubblewrap
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from drivers.corpus import corpus_sandbox, format_table, load_corpus, run_program, tally
 from reflexion.sandbox import Sandbox
-from reflexion.sandbox.corpus import corpus_sandbox, format_table, load_corpus, run_program, tally
 
 from .conftest import MODES, require_bubblewrap
 

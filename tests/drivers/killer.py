@@ -48,10 +48,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drivers.processes import Proc, descendants, survivors
 from reflexion.bench.results import ResultRow, read_rows
 from reflexion.bench.source import bench_thread_id
 from reflexion.testing.openai_stub import STUB_MODELS, Fault, OpenAIStubProcess, Request, Rule, Script
-from reflexion.testing.processes import Proc, descendants, survivors
 
 ACTOR, EVALUATOR, REFLECTOR = STUB_MODELS["actor"], STUB_MODELS["evaluator"], STUB_MODELS["reflector"]
 TASK_IDS = ("HumanEval/0", "HumanEval/2", "HumanEval/4")

@@ -6,7 +6,7 @@ one clear line on stderr (no traceback) that says what is wrong.
 Every case runs with an endpoint that refuses connections (nothing listens on its port), so a case
 that wrongly gets as far as a model call fails fast instead of starting the embedded model.
 
-    from reflexion.testing.bad_inputs import BAD_INPUTS, run_bad_inputs
+    from drivers.bad_inputs import BAD_INPUTS, run_bad_inputs
     for rejection in run_bad_inputs():
         print(rejection.case.name, rejection.clean, rejection.problem)
 
@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from reflexion.testing.killer import clean_env
+from drivers.killer import clean_env
 from reflexion.testing.openai_stub import Fault, OpenAIStub, Rule, Script, unused_port
 
 QA_ROW = b'{"id": "a", "question": "What is 1 + 0?", "answer": "1"}\n'
