@@ -66,8 +66,11 @@ class ProgrammingDomain(BaseDomain):
         task = step.task
         sections = []
         if memory.repeated is not None:
-            sections.append(render_prompt("actor_repeated", DOMAIN, trial=memory.repeated))
-        if memory.last_trial is not None:
+            # The model copies code it is shown, even when sampling: after a repeat, show only what
+            # that code got wrong, so the next attempt has to be written afresh.
+            failures = f" It fails these tests:\n{memory.last_trial['feedback']['text']}\n" if memory.last_trial else ""
+            sections.append(render_prompt("actor_repeated", DOMAIN, trial=memory.repeated, failures=failures))
+        elif memory.last_trial is not None:
             sections.append(render_prompt("actor_last_attempt", DOMAIN, trial=self.render_trial(memory.last_trial)))
         if memory.reflections:
             lessons = "\n".join(f"- {r}" for r in memory.reflections)

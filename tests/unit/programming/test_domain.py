@@ -366,3 +366,14 @@ def test_the_hidden_memory_cap_is_a_setting():
     assert ProgrammingDomain().score(task, hungry) == {"hidden_passed": True, "reason": "passed"}
     verdict = ProgrammingDomain(hidden_memory_mb=256).score(task, hungry)
     assert verdict == {"hidden_passed": False, "reason": "killed: memory limit (MemoryError)"}
+
+
+def test_after_a_repeated_attempt_the_actor_is_not_shown_the_code_it_keeps_copying():
+    task = humaneval("HumanEval/0")
+    values, models, _ = run(task, actor=[WRONG, WRONG, RIGHT], evaluator=[SELF_TESTS], reflector=["a", "b"])
+    assert values["outcome"] == "solved" and values["trials"][1]["repeats"] == 1
+    second, third = models["actor"].prompts[1], models["actor"].prompts[2]
+    assert "return False" in second and "Your previous implementation" in second
+    assert "same program as the one you wrote in trial 1" in third and "# output: False" in third
+    assert "return False" not in third and "Your previous implementation" not in third
+    assert models["actor"].options[2]["temperature"] == 0.7 and models["actor"].options[1].get("temperature") is None
