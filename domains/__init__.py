@@ -9,6 +9,7 @@ from importlib.metadata import entry_points
 
 from reflexion.domains.base import ActorMemory, Attempt, BaseDomain, Domain, Emit, Evaluation, Step
 from reflexion.errors import TaskError
+from reflexion.prompts import register_prompt_package
 
 BUILTIN: dict[str, str] = {
     "qa": "reflexion.domains.qa:QADomain",
@@ -37,6 +38,8 @@ def get_domain(name: str) -> Domain:
         cls = getattr(import_module(module), attr)
     except ImportError as exc:
         raise TaskError(f"domain {name!r} needs an optional dependency that is not installed: {exc}") from exc
+    if getattr(cls, "prompt_package", None):
+        register_prompt_package(cls.name, cls.prompt_package)
     return cls()
 
 

@@ -83,6 +83,9 @@ class BaseDomain:
     """Sensible defaults for the optional parts of :class:`Domain`."""
 
     name: ClassVar[str] = "base"
+    # A package of ``<role>.txt`` files that override the built-in prompts for this domain (for a
+    # domain installed from another package; the built-in ones keep theirs under ``prompts/<name>/``).
+    prompt_package: ClassVar[str | None] = None
 
     def render_trial(self, record: TrialRecord) -> str:
         steps = "\n".join(_render_step(step) for step in record["trajectory"])

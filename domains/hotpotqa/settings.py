@@ -2,8 +2,9 @@
 
 Environment variables (a domain's constructor arguments win over them):
 
-- ``REFLEXION_HOTPOTQA``: the task file; default ``../shared/data/hotpotqa-distractor-100.jsonl``,
-  looked up from the working directory, then from the repository root.
+- ``REFLEXION_HOTPOTQA``: the task file; default: the nearest
+  ``shared/data/hotpotqa-distractor-100.jsonl`` at or above the working directory
+  (``reflexion.data``).
 - ``REFLEXION_HOTPOTQA_EVALUATOR``: ``exact`` (exact match against the label, the paper's; default)
   or ``llm`` (the evaluator model judges the answer without seeing the label).
 - ``REFLEXION_HOTPOTQA_MAX_STEPS``: the ReAct actor's step cap per trial (default 6, as in the paper's code).
@@ -15,7 +16,8 @@ import os
 from pathlib import Path
 from typing import Final, Literal
 
-from reflexion.errors import SettingsError, TaskError
+from reflexion.data import shared_data_file
+from reflexion.errors import SettingsError
 
 EvaluatorKind = Literal["exact", "llm"]
 EVALUATORS: Final[tuple[EvaluatorKind, ...]] = ("exact", "llm")
@@ -25,21 +27,17 @@ MAX_STEPS_LIMIT: Final = 50  # far beyond the paper's 6-7; guards against a typo
 ENV_DATA: Final = "REFLEXION_HOTPOTQA"
 ENV_EVALUATOR: Final = "REFLEXION_HOTPOTQA_EVALUATOR"
 ENV_MAX_STEPS: Final = "REFLEXION_HOTPOTQA_MAX_STEPS"
-DEFAULT_DATA: Final = Path("..") / "shared" / "data" / "hotpotqa-distractor-100.jsonl"
-_REPO_ROOT: Final = Path(__file__).resolve().parents[2]
+DEFAULT_DATA: Final = "hotpotqa-distractor-100.jsonl"  # in ../shared/data beside a checkout
 
 
 def data_path(source: str | None = None) -> Path:
-    """The task file: ``source``, else ``$REFLEXION_HOTPOTQA``, else the shared data set beside the repo."""
-    chosen = source or os.environ.get(ENV_DATA)
-    if chosen:
-        return Path(chosen)
-    candidates = [Path.cwd() / DEFAULT_DATA, _REPO_ROOT / DEFAULT_DATA]
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    looked = " and ".join(str(c.resolve()) for c in candidates)
-    raise TaskError(f"HotPotQA data not found (looked at {looked}); pass a task file or set {ENV_DATA}=/path/to/file.jsonl")
+    """The task file: ``source``, else ``$REFLEXION_HOTPOTQA``, else the nearest
+    ``shared/data/hotpotqa-distractor-100.jsonl`` at or above the working directory."""
+    if source:
+        return Path(source)
+    if os.environ.get(ENV_DATA):
+        return Path(os.environ[ENV_DATA])  # the loader says so when it is missing
+    return shared_data_file(DEFAULT_DATA, ENV_DATA, what="HotPotQA")
 
 
 def evaluator_kind(value: str | None = None) -> EvaluatorKind:

@@ -9,11 +9,11 @@ examples) and ``source``.
 from __future__ import annotations
 
 import ast
-import os
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from reflexion.data import shared_data_file
 from reflexion.domains.programming.examples import docstring_examples
 from reflexion.domains.programming.pysource import parse, syntax_problem
 from reflexion.domains.programming.settings import Options, resolve
@@ -25,8 +25,7 @@ DOMAIN = "programming"
 HUMANEVAL = "humaneval"
 MBPP = "mbpp"
 MBPP_ENV = "REFLEXION_MBPP"
-MBPP_FILE = Path("..") / "shared" / "data" / "mbpp-py.jsonl"  # beside the repository (see docs/programming.md)
-REPO_ROOT = Path(__file__).resolve().parents[2]
+MBPP_FILE = "mbpp-py.jsonl"  # in ../shared/data beside a checkout (see docs/programming.md)
 
 
 def load_tasks(source: str | None = None) -> list[Task]:
@@ -67,18 +66,8 @@ def humaneval_path() -> Path:
 
 
 def mbpp_path(env: dict[str, str] | None = None) -> Path:
-    """``$REFLEXION_MBPP``, else ``../shared/data/mbpp-py.jsonl`` from the working directory or the repository."""
-    env = dict(os.environ) if env is None else env
-    if env.get(MBPP_ENV):
-        path = Path(env[MBPP_ENV]).expanduser()
-        if not path.is_file():
-            raise TaskError(f"{MBPP_ENV} points to {path}, which is not a file")
-        return path
-    tried = [Path.cwd() / MBPP_FILE, REPO_ROOT / MBPP_FILE]
-    for path in tried:
-        if path.is_file():
-            return path.resolve()
-    raise TaskError(f"MBPP data not found (tried {', '.join(map(str, tried))}): set {MBPP_ENV} to mbpp-py.jsonl")
+    """``$REFLEXION_MBPP``, else the nearest ``shared/data/mbpp-py.jsonl`` at or above the working directory."""
+    return shared_data_file(MBPP_FILE, MBPP_ENV, what="MBPP", env=env)
 
 
 def tasks_from_jsonl(path: str | Path, *, origin: str) -> list[Task]:

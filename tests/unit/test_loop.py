@@ -138,3 +138,22 @@ def test_progress_shows_the_first_failed_test_not_a_header():
     assert feedback_line(text) == "assert f(2) == 4 # output: 3"
     assert feedback_line("Tested passed:\nassert f(1) == 1\n\nTests failed:\n") == "assert f(1) == 1"
     assert feedback_line("'27' is wrong.") == "'27' is wrong."
+
+
+def test_a_domain_from_another_package_brings_its_own_prompts(tmp_path, monkeypatch):
+    from reflexion.prompts import load_prompt, register_prompt_package, render_prompt
+
+    package = tmp_path / "sums_pkg" / "prompts"
+    package.mkdir(parents=True)
+    (tmp_path / "sums_pkg" / "__init__.py").write_text("")
+    (package / "reflect_system.txt").write_text("You are the sums tutor, $who.")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        register_prompt_package("sums", "sums_pkg.prompts")
+        assert render_prompt("reflect_system", "sums", who="kindly") == "You are the sums tutor, kindly."
+        assert "Lessons you wrote" in render_prompt("reflect", "sums", task="t", trial="x", feedback="f", reflections="r")
+    finally:
+        from reflexion import prompts
+
+        prompts._PACKAGES.pop("sums", None)
+        load_prompt.cache_clear()

@@ -40,9 +40,9 @@ def test_the_shared_file_has_100_questions_with_ten_paragraphs(monkeypatch: pyte
 
 
 @pytest.mark.skipif(not SHARED_DATA.is_file(), reason="shared HotPotQA data not present")
-def test_the_default_path_is_found_from_the_repository(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_the_default_path_is_the_nearest_shared_data_above_the_working_directory(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("REFLEXION_HOTPOTQA", raising=False)
-    monkeypatch.chdir(tmp_path)  # not beside the data: falls back to the repository's neighbour
+    monkeypatch.chdir(Path(__file__).parent)  # deep inside the checkout: ../shared/data is found above it
     assert data_path().resolve() == SHARED_DATA.resolve()  # shared/ may be a link to the data
 
 
@@ -51,9 +51,8 @@ def test_missing_data_is_a_task_error_that_names_the_variable(monkeypatch: pytes
     with pytest.raises(TaskError, match="task file not found"):
         get_domain("hotpotqa-cot").load_tasks()
     monkeypatch.delenv("REFLEXION_HOTPOTQA")
-    monkeypatch.setattr("reflexion.domains.hotpotqa.settings._REPO_ROOT", tmp_path)
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(TaskError, match="HotPotQA data not found .* set REFLEXION_HOTPOTQA="):
+    monkeypatch.chdir(tmp_path)  # nothing above a temporary folder, and the installed code is never looked beside
+    with pytest.raises(TaskError, match="HotPotQA data not found .* set REFLEXION_HOTPOTQA to the path of hotpotqa-distractor-100.jsonl"):
         data_path()
 
 

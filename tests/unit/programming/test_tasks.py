@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from reflexion.domains.programming import tasks
 from reflexion.domains.programming.tasks import MBPP_ENV, load_tasks, mbpp_path
 from reflexion.errors import TaskError
 
@@ -40,9 +39,9 @@ def test_mbpp_from_the_environment_variable(monkeypatch):
 
 
 @pytest.mark.skipif(not MBPP_DATA.is_file(), reason="needs ../shared/data/mbpp-py.jsonl")
-def test_mbpp_is_found_beside_the_repository_without_the_variable(monkeypatch, tmp_path):
+def test_mbpp_is_found_in_the_nearest_shared_data_above_the_working_directory(monkeypatch):
     monkeypatch.delenv(MBPP_ENV, raising=False)
-    monkeypatch.chdir(tmp_path)  # not found from here: the repository's neighbour is tried next
+    monkeypatch.chdir(Path(__file__).parent)  # deep inside the checkout: ../shared/data is found above it
     assert mbpp_path() == MBPP_DATA.resolve()  # shared/ may be a link to the data
 
 
@@ -51,9 +50,8 @@ def test_mbpp_missing_is_a_clear_error(monkeypatch, tmp_path):
     with pytest.raises(TaskError, match="REFLEXION_MBPP points to .*nope.jsonl"):
         load_tasks("mbpp")
     monkeypatch.delenv(MBPP_ENV)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(tasks, "REPO_ROOT", tmp_path / "repo")
-    with pytest.raises(TaskError, match="MBPP data not found .*: set REFLEXION_MBPP to mbpp-py.jsonl"):
+    monkeypatch.chdir(tmp_path)  # nothing above a temporary folder, and the installed code is never looked beside
+    with pytest.raises(TaskError, match="MBPP data not found .*: set REFLEXION_MBPP to the path of mbpp-py.jsonl"):
         load_tasks("mbpp")
 
 
