@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
 from reflexion.answers import extract_answer
 from reflexion.domains.base import ActorMemory, Attempt, Step
 from reflexion.domains.hotpotqa.actions import parse_reply
@@ -57,9 +59,19 @@ class HotpotCoTDomain(HotpotQADomain):
             context=context,
             question=step.task["prompt"],
         )
-        reply = step.llm.ask(prompt)
+        system = render_prompt("cot_actor_system", PROMPTS)
+        reply = step.llm.ask(prompt, system=system)
+        answer = cot_answer(reply)
+        if not answer and reply.strip():
+            # Small models reason and then stop without the answer line: ask for it, as zero-shot CoT's
+            # answer-extraction step does ("Therefore, the answer is"), in the same conversation.
+            ask = render_prompt("cot_answer", PROMPTS, question=step.task["prompt"])
+            follow_up = [SystemMessage(system), HumanMessage(prompt), AIMessage(reply), HumanMessage(ask)]
+            extracted = step.llm.ask(follow_up)
+            answer = cot_answer(extracted) or cot_answer(f"Answer: {extracted.strip().splitlines()[0]}" if extracted.strip() else "")
+            reply = f"{reply.rstrip()}\n{extracted.strip()}"
         # The context goes into the trajectory so that the reflector sees what the actor read.
-        return Attempt(candidate=cot_answer(reply), trajectory=[{"context": context, "thought": reply.strip()}])
+        return Attempt(candidate=answer, trajectory=[{"context": context, "thought": reply.strip()}])
 
     def render_trial(self, record: TrialRecord) -> str:
         return render_cot_trial(record, with_context=True)

@@ -55,6 +55,21 @@ def test_cot_gt_reads_only_the_gold_paragraphs(task: Task) -> None:
     )
 
 
+def test_a_reply_without_an_answer_line_gets_one_follow_up_for_the_answer(task: Task) -> None:
+    step, model = make_step(task, "The label's founder is Mara Quinn, born in 1961.", "Answer: 1961")
+    attempt = get_domain("hotpotqa-cot-gt").act(step, ActorMemory())
+    assert attempt.candidate == "1961" and len(model.prompts) == 2
+    follow_up = model.prompts[1]
+    assert "The label's founder is Mara Quinn" in follow_up and follow_up.rstrip().endswith("Answer: <answer>")
+    assert task["prompt"] in follow_up.split("The label's founder")[-1], "the question is asked again after the reasoning"
+    assert attempt.trajectory[0]["thought"].endswith("Answer: 1961")
+
+
+def test_a_follow_up_without_the_answer_line_still_yields_its_first_line(task: Task) -> None:
+    step, _ = make_step(task, "Quinn founded it.", "1961\nbecause she was born then")
+    assert get_domain("hotpotqa-cot-gt").act(step, ActorMemory()).candidate == "1961"
+
+
 def test_cot_reads_all_paragraphs(task: Task) -> None:
     step, model = make_step(task, "Answer: 1961")
     get_domain("hotpotqa-cot").act(step, ActorMemory())
