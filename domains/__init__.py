@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from importlib import import_module
 from importlib.metadata import entry_points
+from typing import Any
 
 from reflexion.domains.base import ActorMemory, Attempt, BaseDomain, Domain, Emit, Evaluation, Step
-from reflexion.errors import TaskError
+from reflexion.errors import SettingsError, TaskError
 from reflexion.prompts import register_prompt_package
 
 BUILTIN: dict[str, str] = {
@@ -25,8 +26,8 @@ def domain_names() -> list[str]:
     return sorted({*BUILTIN, *(ep.name for ep in entry_points(group="reflexion.domains"))})
 
 
-def get_domain(name: str) -> Domain:
-    """An instance of the domain called ``name``."""
+def get_domain(name: str, **settings: Any) -> Domain:
+    """An instance of the domain called ``name``, made with its ``settings`` (its constructor's keywords)."""
     target = BUILTIN.get(name)
     if target is None:
         found = [ep.value for ep in entry_points(group="reflexion.domains") if ep.name == name]
@@ -38,9 +39,12 @@ def get_domain(name: str) -> Domain:
         cls = getattr(import_module(module), attr)
     except ImportError as exc:
         raise TaskError(f"domain {name!r} needs an optional dependency that is not installed: {exc}") from exc
-    if getattr(cls, "prompt_package", None):
+    if cls.prompt_package:
         register_prompt_package(cls.name, cls.prompt_package)
-    return cls()
+    try:
+        return cls(**settings)
+    except TypeError as exc:  # an unknown or missing keyword: the user's settings, not our bug
+        raise SettingsError(f"bad settings for domain {name!r} ({', '.join(sorted(settings)) or 'none'}): {exc}") from exc
 
 
 __all__ = ["ActorMemory", "Attempt", "BaseDomain", "Domain", "Emit", "Evaluation", "Step", "domain_names", "get_domain"]

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from reflexion.llm import RoleModel
 from reflexion.state import Feedback, Task, TrialRecord
+
+if TYPE_CHECKING:
+    from langgraph.graph.state import CompiledStateGraph
 
 Emit = Callable[[dict[str, Any]], None]
 """Sends a progress event to whoever streams the graph (``stream_mode="custom"``)."""
@@ -78,6 +81,11 @@ class Domain(Protocol):
         """Whether two candidates are the same attempt (the loop then knows it is going round in circles)."""
         ...
 
+    def actor_graph(self) -> CompiledStateGraph | None:
+        """Optional: the actor as a subgraph (e.g. one graph step per ReAct step), which
+        ``build_graph(domain=...)`` puts in the actor's place; ``None``: the plain actor node calls ``act``."""
+        ...
+
 
 class BaseDomain:
     """Sensible defaults for the optional parts of :class:`Domain`."""
@@ -100,6 +108,9 @@ class BaseDomain:
 
     def same_candidate(self, a: str, b: str) -> bool:
         return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+    def actor_graph(self) -> CompiledStateGraph | None:
+        return None
 
 
 def _render_step(step: dict[str, Any]) -> str:

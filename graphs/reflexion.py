@@ -7,6 +7,8 @@
                +---------------------+-----------------+   retry seeing the last attempt (last_attempt)
 
 ``decide`` stores its decision in state; ``route_after_decide`` only reads it (langgraph issue 8834).
+A run started with ``review_reflections`` passes each reflection through ``review`` (a person accepts,
+edits or replaces it; ``interrupt()``) on its way to the actor.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.store.base import BaseStore
 
 from reflexion.context import Context
+from reflexion.domains.base import Domain
 from reflexion.nodes.actor import actor
 from reflexion.nodes.decide import decide
 from reflexion.nodes.evaluator import evaluator
 from reflexion.nodes.reflect import reflect
+from reflexion.nodes.review import review
 from reflexion.state import ReflexionState
 
 
@@ -30,22 +34,32 @@ def route_after_decide(state: ReflexionState) -> Literal["reflect", "actor", "__
     return {"reflect": "reflect", "retry": "actor"}.get(state["decision"], END)  # type: ignore[return-value]
 
 
+def route_after_reflect(state: ReflexionState) -> Literal["review", "actor"]:
+    return "review" if state.get("draft_reflection") else "actor"
+
+
 def build_graph(
     checkpointer: BaseCheckpointSaver | None = None,
     store: BaseStore | None = None,
     *,
+    domain: Domain | None = None,
     actor_node: CompiledStateGraph | None = None,
 ) -> CompiledStateGraph:
-    """The compiled loop. ``actor_node`` swaps in a domain's own actor subgraph (e.g. ReAct)."""
+    """The compiled loop. With ``domain``, its own actor subgraph (``actor_graph()``, e.g. ReAct)
+    takes the actor's place when it has one; ``actor_node`` sets one explicitly."""
+    if actor_node is None and domain is not None:
+        actor_node = domain.actor_graph()
     builder = StateGraph(ReflexionState, context_schema=Context)
     builder.add_node("actor", actor_node if actor_node is not None else actor)
     builder.add_node("evaluator", evaluator)
     builder.add_node("decide", decide)
     builder.add_node("reflect", reflect)
+    builder.add_node("review", review)
 
     builder.add_edge(START, "actor")
     builder.add_edge("actor", "evaluator")
     builder.add_edge("evaluator", "decide")
     builder.add_conditional_edges("decide", route_after_decide)
-    builder.add_edge("reflect", "actor")
+    builder.add_conditional_edges("reflect", route_after_reflect)
+    builder.add_edge("review", "actor")
     return builder.compile(checkpointer=checkpointer, store=store, name="reflexion")

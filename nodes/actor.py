@@ -37,9 +37,9 @@ def sampling(state: ReflexionState) -> dict[str, Any]:
 
 
 def actor(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
-    llm = RoleModel("actor", runtime.context.actor, options=sampling(state))
+    llm = RoleModel("actor", runtime.context.model("actor"), options=sampling(state))
     step = Step(task=state["task"], llm=llm, domain_data=state.get("domain_data", {}), emit=runtime.stream_writer)
-    attempt = runtime.context.domain.act(step, actor_memory(state))
+    attempt = runtime.context.resolved_domain().act(step, actor_memory(state))
     return {
         "candidate": attempt.candidate,
         "trajectory": attempt.trajectory,

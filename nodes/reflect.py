@@ -17,7 +17,7 @@ _SENTENCE_END = re.compile(r"[.!?](?=[\s\"')\]]|$)")
 
 
 def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
-    domain = runtime.context.domain
+    domain = runtime.context.resolved_domain()
     last = state["trials"][-1]
     earlier = state.get("reflections", [])[-state["memory_window"]:]
     prompt = render_prompt(
@@ -28,7 +28,7 @@ def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
         feedback=last["feedback"]["text"],
         reflections="\n".join(f"- {r}" for r in earlier) or "(none yet)",
     )
-    llm = RoleModel("reflector", runtime.context.reflector)
+    llm = RoleModel("reflector", runtime.context.model("reflector"))
     # A reflection is a lesson in words (every reflect prompt says: a plan, not code). Small models
     # paste a whole new implementation anyway, which costs most of the call; stop where one begins.
     reply = llm.reply(prompt, system=render_prompt("reflect_system", domain.name), stop=["```"])
@@ -36,7 +36,11 @@ def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
     if not text:
         # An empty reflection is a failed step, not a crash: keep the evaluator's words as the lesson.
         text = f"(The reflector gave no reflection.) Trial {last['trial']} failed: {last['feedback']['text']}"
-    return {"reflections": [text[:MAX_REFLECTION_CHARS]], "usage": llm.usage_update()}
+    text = text[:MAX_REFLECTION_CHARS]
+    if state.get("review_reflections"):
+        # A person reviews it first (the review node): kept here, so the model call never runs twice.
+        return {"draft_reflection": text, "usage": llm.usage_update()}
+    return {"reflections": [text], "reflection_authors": ["model"], "usage": llm.usage_update()}
 
 
 def whole_sentences(text: str) -> str:

@@ -31,6 +31,7 @@ class TrialView:
     success: bool
     feedback: str
     reflection: str | None  # the lesson written after this trial, if any
+    reflection_author: str | None = None  # "model", or "human" when a person wrote or edited it
 
 
 def checkpoints(graph: CompiledStateGraph, thread_id: str) -> list[CheckpointRow]:
@@ -60,6 +61,7 @@ def trials(values: dict[str, Any]) -> list[TrialView]:
     i-th reflection belongs to the i-th such trial.
     """
     reflections = list(values.get("reflections", []))
+    authors = list(values.get("reflection_authors", []))
     views = []
     for index, record in enumerate(values.get("trials", [])):
         fb = record["feedback"]
@@ -71,6 +73,8 @@ def trials(values: dict[str, Any]) -> list[TrialView]:
                 success=fb["success"],
                 feedback=fb["text"],
                 reflection=reflections[index] if index < len(reflections) else None,
+                # Runs from before authors were recorded: every reflection there was the model's.
+                reflection_author=(authors[index] if index < len(authors) else "model") if index < len(reflections) else None,
             )
         )
     return views

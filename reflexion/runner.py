@@ -34,12 +34,6 @@ def new_thread_id(task_id: str, strategy: str) -> str:
     return f"{task_id}-{strategy}-{stamp}"
 
 
-def actor_node_for(domain: Domain) -> CompiledStateGraph | None:
-    """A domain may bring its own actor subgraph (e.g. ReAct) through an ``actor_graph()`` method."""
-    factory = getattr(domain, "actor_graph", None)
-    return factory() if callable(factory) else None
-
-
 @contextmanager
 def open_graph(domain: Domain, db: str | None = None) -> Iterator[CompiledStateGraph]:
     """The loop for ``domain``, compiled with the SQLite checkpointer at ``db``."""
@@ -47,7 +41,7 @@ def open_graph(domain: Domain, db: str | None = None) -> Iterator[CompiledStateG
     from reflexion.graphs import build_graph
 
     with open_checkpointer(db) as saver:
-        yield build_graph(saver, actor_node=actor_node_for(domain))
+        yield build_graph(saver, domain=domain)
 
 
 def stream(

@@ -75,12 +75,17 @@ class ReflexionState(TypedDict):
     strategy: Strategy
     # The actor's temperature for a retry that follows a repeated attempt (0 turns sampling off).
     retry_temperature: NotRequired[float]
+    # A person reviews each reflection before the next trial reads it (the ``review`` node).
+    review_reflections: NotRequired[bool]
 
     trial: NotRequired[int]
     trajectory: NotRequired[Annotated[list[dict[str, Any]], operator.add]]
     candidate: NotRequired[str]
     feedback: NotRequired[Feedback]
     reflections: NotRequired[Annotated[list[str], operator.add]]
+    # Who wrote each reflection, in step with ``reflections``: "model", or "human" (written or edited by a person).
+    reflection_authors: NotRequired[Annotated[list[str], operator.add]]
+    draft_reflection: NotRequired[str]  # the model's reflection waiting for a person's review ("" when none)
     trials: NotRequired[Annotated[list[TrialRecord], operator.add]]
     decision: NotRequired[Decision]
     outcome: NotRequired[Outcome]
@@ -100,6 +105,7 @@ def new_run(
     memory_window: int = 3,
     strategy: Strategy = "reflexion",
     retry_temperature: float = DEFAULT_RETRY_TEMPERATURE,
+    review_reflections: bool = False,
 ) -> dict[str, Any]:
     """The input that starts a fresh run of ``task``; validates the settings."""
     if isinstance(retry_temperature, bool) or not isinstance(retry_temperature, int | float) or not 0 <= retry_temperature <= 2:
@@ -116,6 +122,7 @@ def new_run(
         "memory_window": memory_window,
         "strategy": strategy,
         "retry_temperature": float(retry_temperature),
+        "review_reflections": bool(review_reflections),
         "trial": 1,
         "outcome": "running",
     }

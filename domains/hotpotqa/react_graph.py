@@ -62,7 +62,7 @@ class ReactSettings(Protocol):
 
 
 def think_node(state: ReactState, runtime: Runtime[Context]) -> dict[str, Any]:
-    llm = RoleModel("actor", runtime.context.actor)
+    llm = RoleModel("actor", runtime.context.model("actor"))
     trajectory = state.get("trajectory", [])
     reply = think(llm, state["task"], actor_memory(state), trajectory, _settings(runtime).max_steps)
     return {"pending": reply_to_state(reply), "usage": llm.usage_update()}
@@ -95,7 +95,9 @@ def build_react_graph() -> CompiledStateGraph:
 
 
 def _settings(runtime: Runtime[Context]) -> ReactSettings:
-    domain = runtime.context.domain
-    if not isinstance(getattr(domain, "max_steps", None), int):
+    from reflexion.domains.hotpotqa.react import HotpotReActDomain  # it imports this module
+
+    domain = runtime.context.resolved_domain()
+    if not isinstance(domain, HotpotReActDomain):
         raise SettingsError(f"the ReAct actor graph needs the hotpotqa-react domain in the run-time context, got {domain.name!r}")
-    return domain  # type: ignore[return-value]  # has max_steps, checked above
+    return domain

@@ -70,7 +70,7 @@ def build_actor_graph(pool: SessionPool) -> CompiledStateGraph:
         settings = play_settings(state["task"])
         trajectory = state.get("trajectory", [])
         key = episode_key(state)
-        llm = RoleModel("actor", runtime.context.actor)
+        llm = RoleModel("actor", runtime.context.model("actor"))
         session = pool.check_out(key, game_file(recipe_of(state["task"])))
         try:
             if replayed := restore(session, trajectory):

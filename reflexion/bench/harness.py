@@ -76,7 +76,7 @@ def run_bench(
     """Run every task not yet in ``results``; returns what was done. ``db`` is the checkpoint file
     (its folder holds the per-thread locks). A :class:`~reflexion.errors.ModelError` or Ctrl-C stops
     the bench: finished tasks are in the file, unfinished threads resume on the next call."""
-    check_compatible(results, context.domain.name, settings)
+    check_compatible(results, context.domain, settings)
     bench = _Bench(graph, context, results, settings, progress, db)
     done = [row for row in results.rows if row["task_id"] in {task["id"] for task in tasks}]
     todo = [task for task in tasks if not results.done(task["id"])]
@@ -186,14 +186,14 @@ class _Bench:
         for budget in range(1, len(records) + 1):
             answer = answer_after(records, budget)
             if answer["candidate"] not in finals:
-                finals[answer["candidate"]] = self.context.domain.score(task, answer["candidate"])
+                finals[answer["candidate"]] = self.context.resolved_domain().score(task, answer["candidate"])
             final_by_trial.append(finals[answer["candidate"]])
         answer = best_trial(records) if records else None
         candidate = answer["candidate"] if answer else ""
         final = final_by_trial[-1] if final_by_trial else None
         return {
             "task_id": task["id"],
-            "domain": self.context.domain.name,  # the domain that ran it (a task may name its family)
+            "domain": self.context.domain,  # the domain that ran it (a task may name its family)
             "strategy": values["strategy"],
             "max_trials": values["max_trials"],
             "memory_window": values["memory_window"],

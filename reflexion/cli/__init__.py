@@ -8,6 +8,7 @@ import sys
 from importlib import import_module
 from typing import NoReturn
 
+from reflexion.cli.review import EXIT_PAUSED, ReviewPending
 from reflexion.errors import ReflexionError
 from reflexion.interrupts import exit_on_signals
 
@@ -42,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         exit_on_signals(lambda: _interrupted_message(args))
     try:
         return int(args.handler(args) or 0)
+    except ReviewPending as exc:  # not an error: the run is paused, and the line says how to go on
+        print(f"paused: {exc}", file=sys.stderr)
+        return EXIT_PAUSED
     except ReflexionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR

@@ -35,7 +35,7 @@ def session(args: argparse.Namespace, domain: Domain) -> Iterator[tuple[Compiled
     from reflexion.runner import open_graph
 
     with open_graph(domain, args.db) as graph, open_models(gguf=args.gguf, announce=lambda m: console.print(f"[dim]{escape(m)}[/]")) as models:
-        yield graph, Context(actor=models["actor"], evaluator=models["evaluator"], reflector=models["reflector"], domain=domain)
+        yield graph, Context.of(actor=models["actor"], evaluator=models["evaluator"], reflector=models["reflector"], domain=domain)
 
 
 def resume_command(thread_id: str, args: argparse.Namespace) -> str:
@@ -50,7 +50,8 @@ def print_summary(values: dict[str, Any], thread_id: str, args: argparse.Namespa
     console.print(f"\n[bold {style}]{outcome}[/] after {len(views)} trial(s) of {values['max_trials']} (thread {escape(thread_id)})")
     for view in views:
         if view.reflection:
-            console.print(f"  reflection after trial {view.trial}: [italic]{escape(view.reflection)}[/]")
+            by = " (written by a person)" if view.reflection_author == "human" else ""
+            console.print(f"  reflection after trial {view.trial}{by}: [italic]{escape(view.reflection)}[/]")
     usage = values.get("usage", {})
     if usage:
         parts = [f"{role} {u['calls']} calls/{u['input_tokens'] + u['output_tokens']} tokens" for role, u in usage.items()]

@@ -9,7 +9,6 @@ from reflexion.cli.common import console
 from reflexion.domains import domain_names, get_domain
 from reflexion.errors import SettingsError
 from reflexion.graphs import build_graph
-from reflexion.runner import actor_node_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,8 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    actor = actor_node_for(get_domain(args.domain)) if args.domain else None
-    drawing = build_graph(actor_node=actor).get_graph(xray=args.xray)
+    drawing = build_graph(domain=get_domain(args.domain) if args.domain else None).get_graph(xray=args.xray)
     if args.format in ("both", "mermaid"):
         print(drawing.draw_mermaid())
     if args.format in ("both", "ascii"):

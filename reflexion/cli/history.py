@@ -45,7 +45,8 @@ def handle(args: argparse.Namespace) -> int:
         console.print(f"[bold]candidate:[/] {escape(candidate) or '(none)'}")
         console.print(f"[bold]feedback:[/]  {escape(feedback)}")
         if view.reflection:
-            console.print(f"[bold]reflection:[/] [italic]{escape(view.reflection)}[/]")
+            by = " (written by a person)" if view.reflection_author == "human" else ""
+            console.print(f"[bold]reflection{by}:[/] [italic]{escape(view.reflection)}[/]")
     return 0
 
 

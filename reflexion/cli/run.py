@@ -6,11 +6,12 @@ import argparse
 
 from reflexion.checkpoint import thread_lock
 from reflexion.cli.common import add_model_options, add_storage_options, console, print_summary, resume_command, session
+from reflexion.cli.review import add_review_options, run_with_reviews
 from reflexion.domains import domain_names, get_domain
 from reflexion.errors import SettingsError
 from reflexion.jsonl import select
 from reflexion.progress import ConsoleProgress
-from reflexion.runner import new_thread_id, stream, thread_config
+from reflexion.runner import new_thread_id, thread_config
 from reflexion.state import DEFAULT_RETRY_TEMPERATURE, STRATEGIES, new_run
 
 
@@ -25,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--retry-temperature", type=float, default=DEFAULT_RETRY_TEMPERATURE, metavar="T",
                    help=f"the actor's temperature for a retry after an attempt that repeated an earlier one; 0: always greedy (default: {DEFAULT_RETRY_TEMPERATURE})")
     p.add_argument("--thread", metavar="ID", help="thread id to store the run under (default: <task>-<strategy>-<time>)")
+    add_review_options(p, starting=True)
     add_storage_options(p)
     add_model_options(p)
     p.set_defaults(handler=handle)
@@ -33,13 +35,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     domain = get_domain(args.domain)
     task = select(domain.load_tasks(args.source), [args.task] if args.task else None)[0]
-    start = new_run(task, max_trials=args.max_trials, memory_window=args.window, strategy=args.strategy, retry_temperature=args.retry_temperature)
+    start = new_run(task, max_trials=args.max_trials, memory_window=args.window, strategy=args.strategy,
+                    retry_temperature=args.retry_temperature, review_reflections=args.review_reflections)  # fmt: skip
     thread_id = args.thread or new_thread_id(task["id"], args.strategy)
     args.resume_hint = resume_command(thread_id, args)
     with thread_lock(thread_id, args.db), session(args, domain) as (graph, context):
         if graph.get_state(thread_config(thread_id)).values:
             raise SettingsError(f"thread {thread_id!r} already exists; continue it with: {args.resume_hint}")
         console.print(f"[bold]{task['id']}[/] ({domain.name}, strategy {args.strategy}, up to {start['max_trials']} trials) · thread {thread_id}")
-        values = stream(graph, start, thread_config(thread_id), context, ConsoleProgress(verbose=args.verbose))
+        values = run_with_reviews(graph, start, thread_config(thread_id), context, ConsoleProgress(verbose=args.verbose), args, console)
     print_summary(values, thread_id, args)
     return 0 if values.get("outcome") == "solved" else 1

@@ -31,7 +31,11 @@ THREADS_ENV = "REFLEXION_LOCAL_THREADS"
 CTX_ENV = "REFLEXION_LOCAL_CTX"
 CACHE_ENV = "REFLEXION_LOCAL_PROMPT_CACHE_MB"
 LOOKUP_ENV = "REFLEXION_LOCAL_LOOKUP"
-DEFAULT_PROMPT_CACHE_MB = 512  # saved prompt states: a retry re-reads less (bench/local_model_speed.py, docs/local-model.md)
+# Off: llama-cpp-python 0.3.36's RAM cache keeps a copy of its logits buffer (batch x
+# vocabulary floats: about 300 MB for Qwen2.5) with every saved prompt, and counts none
+# of it against its capacity; a HumanEval bench grew the server to 13-16 GB in 20 minutes and the
+# OOM killer ended it. It saved 7% of the time of a retry (docs/local-model.md).
+DEFAULT_PROMPT_CACHE_MB = 0
 DEFAULT_LOOKUP_TOKENS = 0  # prompt-lookup decoding measured slower here, and its output differed
 # Read by reflexion.local.child: the process to watch, and the log to remove if that process dies.
 PARENT_PID_ENV = "REFLEXION_PARENT_PID"

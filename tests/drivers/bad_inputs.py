@@ -107,7 +107,7 @@ BAD_INPUTS: tuple[BadInput, ...] = (
     BadInput("negative retries", ("run",), "REFLEXION_MAX_RETRIES", env=(("REFLEXION_MAX_RETRIES", "-1"),)),
     BadInput("timeout not a number", ("run",), "REFLEXION_TIMEOUT", env=(("REFLEXION_TIMEOUT", "soon"),)),
     BadInput("unknown test source", ("bench", "humaneval", "--task", "HumanEval/0", "--out", "{dir}/r.jsonl"),
-             "must be one of self, visible, none", env=(("REFLEXION_TEST_SOURCE", "hidden"),)),  # fmt: skip
+             "must be one of self+visible, self, visible, none", env=(("REFLEXION_TEST_SOURCE", "hidden"),)),  # fmt: skip
     BadInput("model name without a key", ("run",), "REFLEXION_MODEL is set but no endpoint is",
              env=(("REFLEXION_MODEL", "gpt-4o"), ("REFLEXION_BASE_URL", None), ("REFLEXION_API_KEY", None))),  # fmt: skip
     BadInput("wrong API key", ("run", "--task", "sum-primes"), "HTTP 401", env=(("REFLEXION_BASE_URL", "{stub}"),)),

@@ -148,12 +148,12 @@ def run_case(case: FaultCase, *, thread_id: str = "fault-case") -> FaultRun:
         started = time.monotonic()
         error, at_fault = None, None
         try:
-            graph.invoke(new_run(TASK, max_trials=MAX_TRIALS), config, context=Context(domain=QADomain(), **models))
+            graph.invoke(new_run(TASK, max_trials=MAX_TRIALS), config, context=Context.of(domain=QADomain(), **models))
         except ModelError as exc:
             error, at_fault = exc, graph.get_state(config).values
             script.faults.clear()  # the fault is gone (key fixed, server back) ...
             # ... and the thread resumes where it stopped; the context is not checkpointed, so it can change.
-            graph.invoke(None, config, context=Context(domain=QADomain(), **healthy))
+            graph.invoke(None, config, context=Context.of(domain=QADomain(), **healthy))
         return FaultRun(
             case, error, at_fault, graph.get_state(config).values, stub.requests, endpoint, time.monotonic() - started
         )

@@ -4,6 +4,7 @@ scripted local server. Checks progress output, exit codes, history, resume, kill
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -158,7 +159,7 @@ def test_malformed_task_file_names_the_line(env, tmp_path):
 def test_graph_prints_mermaid_and_ascii(env):
     result = reflexion("graph", env=env)
     assert result.returncode == 0
-    assert "reflect --> actor" in result.stdout and "+--------+" in result.stdout
+    assert "reflect -.-> actor" in result.stdout and "review --> actor" in result.stdout and "+--------+" in result.stdout
 
 
 def test_graph_png_is_written_offline_and_xray_shows_the_react_subgraph(env, tmp_path):
@@ -167,4 +168,51 @@ def test_graph_png_is_written_offline_and_xray_shows_the_react_subgraph(env, tmp
     result = reflexion("graph", "--domain", "hotpotqa-react", "--xray", "--format", "mermaid", "--png", str(png), env=env)
     assert result.returncode == 0, result.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "actor\\3athink" in result.stdout and "reflect --> actor" in result.stdout
+    assert "actor\\3athink" in result.stdout and "reflect -.-> actor\\3a" in result.stdout
+
+
+def test_a_reviewed_run_without_a_terminal_pauses_with_one_line_and_resumes_with_a_persons_lesson(env):
+    mine = "Add each of the five primes once: 2, 3, 5, 7, 11."
+    rules = [Rule("2+3+5+7+11 = 28\nAnswer: 28", model="stub-actor", when="each of the five primes once"), *RULES]
+    with OpenAIStub(Script(rules=rules)) as stub:
+        env = {**env, **stub.client_env()}
+        paused = reflexion("run", "--task", "sum-primes", "--thread", "r", "--review-reflections", env=env)
+        assert paused.returncode == 3, paused.stderr
+        [line] = [line for line in paused.stderr.splitlines() if line.strip()]
+        assert line.startswith("paused: trial 1 failed and its reflection waits for your review; continue with `reflexion resume r`")
+        assert "--accept-reflection or --reflection TEXT" in line
+        calls = len(stub.requests)
+
+        again = reflexion("resume", "r", env=env)  # still no terminal: the same line, nothing asked of any model
+        assert again.returncode == 3 and len(stub.requests) == calls
+
+        done = reflexion("resume", "r", "--reflection", mine, env=env)
+        assert done.returncode == 0, done.stderr
+        assert "solved after 2 trial(s)" in done.stdout and "(written by a person)" in done.stdout
+        history = reflexion("history", "r", env=env)
+        assert f"reflection (written by a person): {mine}" in history.stdout
+
+
+def test_a_reviewed_run_in_a_terminal_asks_and_enter_keeps_the_models_reflection(env):
+    import pty
+
+    with OpenAIStub(Script(rules=RULES)) as stub:
+        env = {**env, **stub.client_env()}
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen([sys.executable, "-m", "reflexion.cli", "run", "--task", "sum-primes", "--thread", "tty", "--review-reflections"],
+                                env=env, stdin=follower, stdout=follower, stderr=follower, close_fds=True)  # fmt: skip
+        os.close(follower)
+        seen, deadline = b"", time.monotonic() + 60
+        while b"Enter keeps it" not in seen and time.monotonic() < deadline:
+            seen += os.read(leader, 4096)
+        assert b"the model's reflection:" in seen and b"counted 2 twice" in seen
+        os.write(leader, b"\n")
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                seen += os.read(leader, 4096)
+            except OSError:
+                break
+        assert proc.wait(timeout=30) == 0, seen.decode(errors="replace")[-2000:]
+        os.close(leader)
+    text = re.sub(r"\x1b\[[0-9;]*m", "", seen.decode(errors="replace"))  # a terminal gets colours
+    assert "solved after 2 trial(s)" in text and "written by a person" not in text

@@ -62,7 +62,7 @@ def test_a_reflexion_run_goes_through_the_embedded_server() -> None:
         assert {m.openai_api_base for m in models.values()} == {base_url}
         log = server_log(base_url)
 
-        context = Context(actor=models["actor"], evaluator=models["evaluator"], reflector=models["reflector"], domain=QADomain())
+        context = Context.of(actor=models["actor"], evaluator=models["evaluator"], reflector=models["reflector"], domain=QADomain())
         started = time.monotonic()
         final = build_graph().invoke(new_run(UNKNOWABLE, max_trials=2, strategy="reflexion"), context=context)
         seconds = time.monotonic() - started
@@ -92,7 +92,7 @@ def test_the_default_model_solves_an_easy_task_through_the_whole_loop(tmp_path: 
         assert announced[0].startswith("Assembling Qwen2.5-Coder-0.5B-Instruct")
         assert "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf" in announced[-1]
         log = server_log(models["actor"].openai_api_base)
-        context = Context(actor=models["actor"], evaluator=models["evaluator"], reflector=models["reflector"], domain=domain)
+        context = Context.of(actor=models["actor"], evaluator=models["evaluator"], reflector=models["reflector"], domain=domain)
         final = build_graph().invoke(new_run(task, max_trials=2, strategy="last_attempt_and_reflexion", memory_window=1), context=context)
         requests = log.read_text().count('"POST /v1/chat/completions HTTP/1.1" 200')
     assert final["outcome"] == "solved", final["trials"][-1]["feedback"]["text"]

@@ -48,7 +48,7 @@ def actor(stub: OpenAIStub, **settings: float) -> RoleModel:
 
 def context(stub: OpenAIStub, **settings: float) -> Context:
     models = {role: stub.chat_model(name, **{"timeout": 2, "max_retries": 2, **settings}) for role, name in STUB_MODELS.items()}
-    return Context(domain=QADomain(), **models)
+    return Context.of(domain=QADomain(), **models)
 
 
 @contextmanager

@@ -118,16 +118,18 @@ def test_invalid_settings_are_rejected(settings, message):
         new_run(TASK, **settings)
 
 
-def test_drawing_has_the_four_nodes_and_the_loop_edge():
+def test_drawing_has_the_four_nodes_the_review_and_the_loop_edges():
     graph = build_graph().get_graph()
-    assert {"actor", "evaluator", "reflect", "decide"} <= set(graph.nodes)
+    assert {"actor", "evaluator", "reflect", "decide", "review"} <= set(graph.nodes)
     edges = {(e.source, e.target, e.conditional) for e in graph.edges}
-    assert ("reflect", "actor", False) in edges  # the loop edge
+    assert ("reflect", "actor", True) in edges and ("reflect", "review", True) in edges  # the loop, with or without a person
+    assert ("review", "actor", False) in edges
     assert ("decide", "reflect", True) in edges and ("decide", "actor", True) in edges
     assert ("decide", "__end__", True) in edges
     assert not any(e.source == "decide" and e.target == "evaluator" for e in graph.edges)  # typed router: no edge to everything
+    assert not any(e.source == "reflect" and e.target in ("evaluator", "decide", "__end__") for e in graph.edges)
     mermaid = graph.draw_mermaid()
-    assert "reflect --> actor" in mermaid and "decide -.-> reflect" in mermaid
+    assert "reflect -.-> actor" in mermaid and "decide -.-> reflect" in mermaid and "review --> actor" in mermaid
     assert "reflect" in graph.draw_ascii()
 
 

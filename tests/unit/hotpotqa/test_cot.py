@@ -96,7 +96,7 @@ def test_wrong_then_right_after_a_reflection_through_the_loop(checkpointer, task
     actor = ScriptedChatModel(replies=["The label was founded in 1994.\nAnswer: 1994", "Quinn was born in 1961.\nAnswer: 1961"])
     reflector = ScriptedChatModel(replies=["I gave the founding year; the question asks for the founder's birth year."])
     evaluator = ScriptedChatModel()  # exact match: never called
-    context = Context(actor=actor, evaluator=evaluator, reflector=reflector, domain=domain)
+    context = Context.of(actor=actor, evaluator=evaluator, reflector=reflector, domain=domain)
     values = stream(build_graph(checkpointer), new_run(task, max_trials=3), thread_config("cot"), context)
 
     assert values["outcome"] == "solved" and values["trial"] == 2
@@ -110,7 +110,7 @@ def test_wrong_then_right_after_a_reflection_through_the_loop(checkpointer, task
 
 def test_last_attempt_strategy_shows_the_previous_reasoning_without_the_context_twice(checkpointer, task: Task) -> None:
     actor = ScriptedChatModel(replies=["Founded in 1994.\nAnswer: 1994", "Answer: 1961"])
-    context = Context(
+    context = Context.of(
         actor=actor, evaluator=ScriptedChatModel(), reflector=ScriptedChatModel(), domain=get_domain("hotpotqa-cot-gt")
     )
     stream(build_graph(checkpointer), new_run(task, strategy="last_attempt"), thread_config("last"), context)

@@ -89,7 +89,7 @@ def test_no_answer_is_a_failure_without_asking_the_judge(task: Task) -> None:
 def test_the_loop_stops_on_the_judges_yes_even_when_the_label_disagrees(checkpointer, task: Task) -> None:
     actor = ScriptedChatModel(replies=["Answer: 1994"])
     judge = ScriptedChatModel(replies=["Looks supported.\nVerdict: yes"])
-    context = Context(actor=actor, evaluator=judge, reflector=ScriptedChatModel(), domain=HotpotCoTGoldDomain(evaluator="llm"))
+    context = Context.of(actor=actor, evaluator=judge, reflector=ScriptedChatModel(), domain=HotpotCoTGoldDomain(evaluator="llm"))
     values = stream(build_graph(checkpointer), new_run(task), thread_config("judge"), context)
     assert values["outcome"] == "solved" and values["trial"] == 1
     assert HotpotCoTGoldDomain().score(task, values["candidate"])["exact_match"] is False

@@ -96,7 +96,7 @@ def _run(checkpointer, task, actor_replies, reflector_replies=(), **settings):
     domain = HotpotReActDomain()
     graph = build_graph(checkpointer, actor_node=domain.actor_graph())
     actor, reflector = ScriptedChatModel(replies=list(actor_replies)), ScriptedChatModel(replies=list(reflector_replies))
-    context = Context(actor=actor, evaluator=ScriptedChatModel(), reflector=reflector, domain=domain)
+    context = Context.of(actor=actor, evaluator=ScriptedChatModel(), reflector=reflector, domain=domain)
     events: list[tuple[str, tuple[str, ...], object]] = []
     values = stream(graph, new_run(task, **settings), thread_config("react"), context, on_event=lambda *e: events.append(e))
     return values, graph, actor, reflector, events
@@ -140,11 +140,11 @@ def test_a_run_resumes_in_the_middle_of_a_react_trial(checkpointer, task: Task) 
     config = thread_config("resume")
     broken = ScriptedChatModel(replies=[SOLVE[0], SOLVE[1], ConnectionError("endpoint went away")])
     with pytest.raises(ModelError, match="actor model .* failed"):
-        stream(graph, new_run(task), config, Context(actor=broken, evaluator=broken, reflector=broken, domain=domain))
+        stream(graph, new_run(task), config, Context.of(actor=broken, evaluator=broken, reflector=broken, domain=domain))
     assert graph.get_state(config).next == ("actor",)
 
     resumed = ScriptedChatModel(replies=[SOLVE[2]])
-    values = stream(graph, None, config, Context(actor=resumed, evaluator=resumed, reflector=resumed, domain=domain))
+    values = stream(graph, None, config, Context.of(actor=resumed, evaluator=resumed, reflector=resumed, domain=domain))
     assert values["outcome"] == "solved" and values["candidate"] == "1961"
     assert len(resumed.prompts) == 1 and "Observation 2: Mara Quinn (born 1961)" in resumed.prompts[0]  # steps 1-2 were kept
     assert [s["action"] for s in values["trajectory"]] == ["search[Brightwater Records]", "search[Mara Quinn]", "finish[1961]"]
@@ -173,12 +173,12 @@ def test_plan_resume_continues_a_pending_react_trial_instead_of_replaying_it(che
     graph = build_graph(checkpointer, actor_node=domain.actor_graph())
     broken = ScriptedChatModel(replies=[SOLVE[0], SOLVE[1], ConnectionError("endpoint went away")])
     with pytest.raises(ModelError):
-        stream(graph, new_run(task), thread_config("plan"), Context(actor=broken, evaluator=broken, reflector=broken, domain=domain))
+        stream(graph, new_run(task), thread_config("plan"), Context.of(actor=broken, evaluator=broken, reflector=broken, domain=domain))
 
     for more in (None, 2):  # plain resume, and resume with a bigger budget
         plan = plan_resume(graph, "plan", more_trials=more)
         assert "checkpoint_id" not in plan.config["configurable"]
     resumed = ScriptedChatModel(replies=[SOLVE[2]])
-    values = stream(graph, None, plan.config, Context(actor=resumed, evaluator=resumed, reflector=resumed, domain=domain))
+    values = stream(graph, None, plan.config, Context.of(actor=resumed, evaluator=resumed, reflector=resumed, domain=domain))
     assert values["outcome"] == "solved" and len(resumed.prompts) == 1  # steps 1-2 were not redone
     assert values["max_trials"] == 7

@@ -50,7 +50,7 @@ def run(task, *, actor, evaluator=(), reflector=(), domain=None, checkpointer=No
     domain = domain or ProgrammingDomain()
     settings = {"strategy": "last_attempt_and_reflexion", "memory_window": 1, "max_trials": 3} | settings
     graph = build_graph(checkpointer or InMemorySaver())
-    values = stream(graph, new_run(task, **settings), thread_config("t"), Context(**models, domain=domain))
+    values = stream(graph, new_run(task, **settings), thread_config("t"), Context.of(**models, domain=domain))
     return values, models, domain
 
 
@@ -229,7 +229,7 @@ def test_self_tests_survive_a_crash_and_resume(checkpointer):
     task = humaneval("HumanEval/0")
     graph = build_graph(checkpointer)
     evaluator = ScriptedChatModel(replies=[SELF_TESTS])  # a second request would fail: none left
-    crashing = Context(
+    crashing = Context.of(
         actor=ScriptedChatModel(replies=[WRONG, RuntimeError("endpoint down")]),
         evaluator=evaluator,
         reflector=ScriptedChatModel(replies=[LESSON]),
@@ -239,7 +239,7 @@ def test_self_tests_survive_a_crash_and_resume(checkpointer):
     with pytest.raises(ModelError):
         stream(graph, start, thread_config("t"), crashing)
     # A new process: new models, a new domain object; the tests come from the checkpoint.
-    resumed = Context(
+    resumed = Context.of(
         actor=ScriptedChatModel(replies=[RIGHT]),
         evaluator=evaluator,
         reflector=ScriptedChatModel(replies=[]),

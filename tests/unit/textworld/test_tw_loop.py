@@ -24,7 +24,7 @@ LESSON = "I only looked around and never moved. Next time: go east, go south, th
 
 
 def context(domain: TextWorldDomain, actor: list[Any], reflections: list[str] = (), judge: list[str] = ()) -> Context:
-    return Context(
+    return Context.of(
         actor=ScriptedChatModel(replies=list(actor)),
         evaluator=ScriptedChatModel(replies=list(judge)),
         reflector=ScriptedChatModel(replies=list(reflections)),
@@ -80,11 +80,11 @@ def test_a_real_game_is_won_on_trial_2_after_a_reflection(small_game, checkpoint
     assert second["trajectory"][-1]["status"] == "won" and second["candidate"] == "\n".join(walkthrough)
     assert values["trajectory"] == second["trajectory"]  # short-term memory holds the last trial only
 
-    reflect_prompt = ctx.reflector.prompts[0]
+    reflect_prompt = ctx.model("reflector").prompts[0]
     assert "repeated action 'look' 3 times" in reflect_prompt  # why the episode ended
     assert "> look" in reflect_prompt and "-= Kitchen =-" in reflect_prompt  # the episode itself
-    assert all(LESSON not in prompt for prompt in ctx.actor.prompts[:3])
-    assert all(LESSON in prompt for prompt in ctx.actor.prompts[3:])
+    assert all(LESSON not in prompt for prompt in ctx.model("actor").prompts[:3])
+    assert all(LESSON in prompt for prompt in ctx.model("actor").prompts[3:])
 
     assert values["usage"]["actor"]["calls"] == 6 and values["usage"]["reflector"]["calls"] == 1
     assert "evaluator" not in values["usage"]  # the heuristic evaluator asks no model
@@ -108,7 +108,7 @@ def test_malformed_replies_cost_a_turn_and_say_what_went_wrong(small_game, check
     assert trajectory[1]["observation"].startswith("The reply was empty.")
     assert trajectory[2]["reply"] == "I am lost. What now?" and "No command found" in trajectory[2]["observation"]
     assert trajectory[3]["observation"] == "OK."
-    assert "No command found in the reply." in ctx.actor.prompts[3]  # the actor read what went wrong
+    assert "No command found in the reply." in ctx.model("actor").prompts[3]  # the actor read what went wrong
     assert values["outcome"] == "solved" and values["feedback"]["text"] == "You won the game in 6 steps (score 1/1)."
 
 
@@ -119,7 +119,7 @@ def test_the_last_attempt_strategy_shows_the_previous_episode_and_its_feedback(s
     values, _ = run(graph_for(domain, checkpointer, actor), task, ctx, strategy="last_attempt")
 
     assert values["outcome"] == "solved" and values.get("reflections", []) == []
-    second_trial_prompt = ctx.actor.prompts[3]
+    second_trial_prompt = ctx.model("actor").prompts[3]
     assert "Trial 1: 3 steps, score 0/1." in second_trial_prompt
     assert "Feedback: Failure: repeated action 'look' 3 times" in second_trial_prompt
 
@@ -181,7 +181,7 @@ def test_a_crash_mid_episode_resumes_by_replaying_the_recorded_actions(small_gam
     assert values["outcome"] == "solved" and values["trial"] == 1
     assert kinds(values["trajectory"]) == ["start", "act", "act", "act"]  # no step lost or doubled
     assert values["candidate"] == "\n".join(walkthrough)
-    assert f"> {walkthrough[1]}" in resumed.actor.prompts[0]  # the actor continues the same transcript
+    assert f"> {walkthrough[1]}" in resumed.model("actor").prompts[0]  # the actor continues the same transcript
     assert values["usage"]["actor"]["calls"] == 3
 
 
