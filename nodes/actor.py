@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from dataclasses import replace
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -10,6 +11,7 @@ from langgraph.runtime import Runtime
 from reflexion.context import Context
 from reflexion.domains.base import ActorMemory, Step
 from reflexion.llm import RoleModel
+from reflexion.selection import repeated_trial
 from reflexion.state import ReflexionState
 
 
@@ -25,21 +27,36 @@ def actor_memory(state: ReflexionState) -> ActorMemory:
     )
 
 
-def sampling(state: ReflexionState) -> dict[str, Any]:
-    """Per-call model options for this trial. Greedy by default; after an attempt that repeated an
-    earlier one, the same prompt would give the same answer again, so this retry samples (seeded by
-    the task and trial, so a rerun or a resume draws the same)."""
+def sampling(state: ReflexionState, *, redraw: bool = False) -> dict[str, Any]:
+    """Per-call model options. Greedy by default; a retry that follows a repeated attempt, or that
+    redraws one (``redraw``), samples at ``retry_temperature``, seeded by the task and trial so a
+    rerun or a resume draws the same."""
     trials = state.get("trials", [])
     temperature = state.get("retry_temperature", 0.0)
-    if not trials or trials[-1].get("repeats") is None or temperature <= 0:
+    if temperature <= 0 or not (redraw or (trials and trials[-1].get("repeats") is not None)):
         return {}
-    return {"temperature": temperature, "seed": zlib.crc32(f"{state['task']['id']}:{state['trial']}".encode())}
+    salt = ":redraw" if redraw else ""
+    return {"temperature": temperature, "seed": zlib.crc32(f"{state['task']['id']}:{state['trial']}{salt}".encode())}
 
 
 def actor(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
-    llm = RoleModel("actor", runtime.context.model("actor"), options=sampling(state))
+    domain = runtime.context.resolved_domain()
+    model = runtime.context.model("actor")
+    llm = RoleModel("actor", model, options=sampling(state))
     step = Step(task=state["task"], llm=llm, domain_data=state.get("domain_data", {}), emit=runtime.stream_writer)
-    attempt = runtime.context.resolved_domain().act(step, actor_memory(state))
+    memory = actor_memory(state)
+    attempt = domain.act(step, memory)
+    trials = state.get("trials", [])
+    copied = repeated_trial([*trials, {"trial": state["trial"], "candidate": attempt.candidate}], domain.same_candidate)  # type: ignore[list-item]
+    if copied is not None and state.get("retry_temperature", 0.0) > 0:
+        # A small model shown its last attempt mostly copies it: such a draw cannot pass where that
+        # attempt failed. Ask again at once, told so and without the code (the domain decides what
+        # "without" means), sampled; the trial is the second draw.
+        step.emit({"message": f"the attempt repeats trial {copied}; drawing a new one"})
+        llm.options = sampling(state, redraw=True)
+        second = domain.act(step, replace(memory, repeated=copied))
+        first_steps = [{**entry, "redrawn": f"repeated trial {copied}"} for entry in attempt.trajectory]
+        attempt = replace(second, trajectory=[*first_steps, *second.trajectory], domain_data={**attempt.domain_data, **second.domain_data})
     return {
         "candidate": attempt.candidate,
         "trajectory": attempt.trajectory,

@@ -10,6 +10,7 @@ loop; no prompt ever contains them.
 from __future__ import annotations
 
 import ast
+import hashlib
 from typing import Any, ClassVar
 
 from reflexion.domains.base import ActorMemory, Attempt, BaseDomain, Evaluation, Step
@@ -100,10 +101,43 @@ class ProgrammingDomain(BaseDomain):
             success = load_error is None and options.test_source != "none"
             return Evaluation(_verdict(float(success), success, untested_feedback(why_none, load_error)), updates)
         results = self._sandbox_for(options.timeout_s).run_tests(program, tests.tests, timeout_s=options.timeout_s)
+        disputed = self._disputed(tests, results, attempt.candidate, stored, updates)
+        if disputed:
+            tests = tests.without(disputed)
+            results = [r for r in results if r.test not in disputed]
         passed = [r.passed for r in results]
         success = len(results) == len(tests.tests) and all(passed)
         feedback = results_feedback(results, examples=set(tests.visible))
+        if disputed:
+            feedback += "\n\n" + render_prompt("feedback_disputed", DOMAIN, tests="\n".join(disputed)).strip()
         return Evaluation(_verdict(tests.score(passed), success, feedback), updates)
+
+    def _disputed(self, tests: TestPlan, results: list[Any], candidate: str, stored: dict[str, Any], updates: dict[str, Any]) -> list[str]:
+        """Self-written tests newly found wrong: two different implementations that pass every one of
+        the task's own examples fail them with the same result. Only with examples to pass: without
+        ground truth, agreement between two wrong implementations would be no evidence at all."""
+        if not tests.visible or not all(r.passed for r in results[: len(tests.visible)]):
+            return []
+        fingerprint = self.fingerprint(candidate)
+        outputs: dict[str, dict[str, str]] = {test: dict(seen) for test, seen in stored.get("self_test_outputs", {}).items()}
+        disputed = []
+        for result in results[len(tests.visible) :]:
+            if result.passed or result.actual is None:
+                continue  # an exception or a timeout is not a result to agree on
+            seen = outputs.setdefault(result.test, {})
+            if any(other != fingerprint and actual == result.actual for other, actual in seen.items()):
+                disputed.append(result.test)
+            seen[fingerprint] = result.actual
+        updates["self_test_outputs"] = outputs
+        if disputed:
+            updates["self_tests_disputed"] = [*stored.get("self_tests_disputed", []), *disputed]
+        return disputed
+
+    def fingerprint(self, candidate: str) -> str:
+        """The same for two candidates exactly when :meth:`same_candidate` says they are the same program."""
+        tree = parse(candidate)
+        text = ast.dump(tree) if tree is not None else " ".join(candidate.split()).casefold()
+        return hashlib.sha1(text.encode()).hexdigest()[:16]
 
     def same_candidate(self, a: str, b: str) -> bool:
         """The same program, whatever its layout and comments."""
@@ -170,6 +204,7 @@ class ProgrammingDomain(BaseDomain):
         if tests.dropped and "self_tests_dropped" not in step.domain_data:
             updates["self_tests_dropped"] = tests.dropped
             step.emit({"message": f"dropped {len(tests.dropped)} self-written test(s) that contradict the docstring's examples"})
+        tests = tests.without(step.domain_data.get("self_tests_disputed", []))  # found wrong on earlier trials
         return tests, "" if tests.tests else "the evaluator wrote no usable tests"
 
     def _write_self_tests(self, step: Step, options: Options) -> SelfTests:

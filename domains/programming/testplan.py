@@ -25,6 +25,12 @@ class TestPlan:
     def tests(self) -> list[str]:
         return [*self.visible, *self.own]
 
+    def without(self, wrong: list[str]) -> TestPlan:
+        """The plan less the self-written tests found wrong (the examples are never dropped)."""
+        if not wrong:
+            return self
+        return TestPlan(visible=self.visible, own=[t for t in self.own if t not in wrong], dropped=[*self.dropped, *wrong])
+
     def score(self, passed: Sequence[bool]) -> float:
         """In [0, 1], 1 only when every test passed; lexicographic: one more visible example passed
         outweighs every self-written test."""

@@ -58,12 +58,22 @@ def actor_calls(model: ScriptedChatModel) -> list[dict]:
     return [o for p, o in zip(model.prompts, model.options, strict=True) if p.startswith("Answer the question")]
 
 
-def test_a_retry_after_a_repeated_attempt_samples_seeded_the_others_are_greedy() -> None:
-    replies = ["Answer: 1", "lesson", "Answer: 1", "lesson", "Answer: 2", "lesson", "Answer: 28"]
+def test_a_draw_that_repeats_an_earlier_attempt_is_redrawn_at_once_sampled_and_seeded() -> None:
+    replies = ["Answer: 1", "lesson", "Answer: 1", "Answer: 2", "lesson", "Answer: 28"]
     values, model = run(replies, max_trials=4, retry_temperature=0.9)
-    assert values["outcome"] == "solved" and [t.get("repeats") for t in values["trials"]] == [None, 1, None, None]
-    seed = zlib.crc32(b"sum-primes:3")
-    assert actor_calls(model) == [{}, {}, {"temperature": 0.9, "seed": seed}, {}]
+    assert values["outcome"] == "solved" and [t["candidate"] for t in values["trials"]] == ["1", "2", "28"]
+    assert [t.get("repeats") for t in values["trials"]] == [None, None, None]
+    redraw = {"temperature": 0.9, "seed": zlib.crc32(b"sum-primes:2:redraw")}
+    assert actor_calls(model) == [{}, {}, redraw, {}]
+    first_draw = values["trials"][1]["trajectory"][0]
+    assert first_draw["redrawn"] == "repeated trial 1" and "Answer: 1" in str(first_draw)
+
+
+def test_when_the_redraw_repeats_too_the_trial_records_it_and_the_next_one_samples() -> None:
+    replies = ["Answer: 1", "lesson", "Answer: 1", "Answer: 1", "lesson", "Answer: 28"]
+    values, model = run(replies, max_trials=4, retry_temperature=0.9)
+    assert [t.get("repeats") for t in values["trials"]] == [None, 1, None]
+    assert actor_calls(model)[3] == {"temperature": 0.9, "seed": zlib.crc32(b"sum-primes:3")}
 
 
 def test_retry_temperature_zero_keeps_every_call_greedy() -> None:

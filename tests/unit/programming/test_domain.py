@@ -109,11 +109,12 @@ def test_no_prompt_to_any_role_ever_holds_the_hidden_tests(which, tmp_path):
         entry = "cube"
     wrong = f"```python\ndef {entry}(x):\n    return 0\n```"
     tests = f"assert {entry}([1, 2]) == -0.5\nassert {entry}(3) == 27"
-    values, models, domain = run(task, actor=[wrong] * 3, evaluator=[tests], reflector=["lesson one", "lesson two"])
+    # The same wrong code every time: trials 2 and 3 are each drawn twice (a repeat is redrawn once).
+    values, models, domain = run(task, actor=[wrong] * 5, evaluator=[tests], reflector=["lesson one", "lesson two"])
     assert values["outcome"] == "failed" and values["trial"] == 3
 
     prompts = [p for model in models.values() for p in model.prompts]
-    assert len(prompts) == 3 + 1 + 2
+    assert len(prompts) == 5 + 1 + 2
     hidden = _hidden_lines(task)
     assert hidden and "check(" in task["data"]["hidden_test"]
     for prompt in prompts:
@@ -167,7 +168,7 @@ def test_a_fix_that_breaks_a_docstring_example_is_not_the_answer():
     right = "```python\ndef unique(l: list):\n    return sorted(set(l))\n```"
     broken = "```python\ndef unique(l: list):\n    return sorted(x for x in set(l) if l.count(x) == 1)\n```"
     wrong_test = "assert unique([0, 0]) == []"
-    values, _, domain = run(task, actor=[right, broken, broken], evaluator=[wrong_test], reflector=["drop duplicates entirely", "again"])
+    values, _, domain = run(task, actor=[right, broken, broken, broken], evaluator=[wrong_test], reflector=["drop duplicates entirely", "again"])
     assert values["outcome"] == "failed" and values["trial"] == 3
     assert values["final_trial"] == 1 and values["candidate"] == values["trials"][0]["candidate"]
     assert values["trials"][2]["repeats"] == 2
@@ -217,7 +218,7 @@ def test_visible_tests_need_no_evaluator_model():
 def test_no_tests_ablation_uses_every_trial_and_never_claims_success(monkeypatch):
     monkeypatch.setenv("REFLEXION_TEST_SOURCE", "none")
     task = humaneval("HumanEval/0")
-    values, models, domain = run(task, actor=[RIGHT] * 3, reflector=["x", "y"], domain=get_domain("programming"))
+    values, models, domain = run(task, actor=[RIGHT] * 5, reflector=["x", "y"], domain=get_domain("programming"))
     assert values["outcome"] == "failed" and values["trial"] == 3
     assert all(not t["feedback"]["success"] for t in values["trials"])
     assert "test_source is none" in values["trials"][0]["feedback"]["text"]
@@ -368,12 +369,39 @@ def test_the_hidden_memory_cap_is_a_setting():
     assert verdict == {"hidden_passed": False, "reason": "killed: memory limit (MemoryError)"}
 
 
-def test_after_a_repeated_attempt_the_actor_is_not_shown_the_code_it_keeps_copying():
+def test_a_retry_that_copies_the_last_attempt_is_redrawn_without_the_code_it_copied():
     task = humaneval("HumanEval/0")
-    values, models, _ = run(task, actor=[WRONG, WRONG, RIGHT], evaluator=[SELF_TESTS], reflector=["a", "b"])
-    assert values["outcome"] == "solved" and values["trials"][1]["repeats"] == 1
-    second, third = models["actor"].prompts[1], models["actor"].prompts[2]
-    assert "return False" in second and "Your previous implementation" in second
-    assert "same program as the one you wrote in trial 1" in third and "# output: False" in third
-    assert "return False" not in third and "Your previous implementation" not in third
+    values, models, _ = run(task, actor=[WRONG, WRONG, RIGHT], evaluator=[SELF_TESTS], reflector=["a"])
+    assert values["outcome"] == "solved" and values["trial"] == 2 and values["trials"][1].get("repeats") is None
+    copying, redraw = models["actor"].prompts[1], models["actor"].prompts[2]
+    assert "return False" in copying and "Your previous implementation" in copying
+    assert "same program as the one you wrote in trial 1" in redraw and "# output: False" in redraw
+    assert "return False" not in redraw and "Your previous implementation" not in redraw
     assert models["actor"].options[2]["temperature"] == 0.7 and models["actor"].options[1].get("temperature") is None
+    assert values["trials"][1]["trajectory"][0]["redrawn"] == "repeated trial 1"
+
+
+def test_a_self_written_test_that_two_different_right_implementations_fail_alike_is_dropped():
+    """HumanEval/0's real failure mode with the 0.5B evaluator: a wrong self-written test fails
+    every right implementation. Two different programs that pass the docstring's examples and both
+    answer it the same way outvote it; the trial succeeds and the loop stops."""
+    task = humaneval("HumanEval/0")
+    other_right = (f"```python\ndef {ENTRY}(numbers, threshold):\n    s = sorted(numbers)\n"
+                   "    return any(b - a < threshold for a, b in zip(s, s[1:]))\n```")  # fmt: skip
+    wrong_test = f"assert {ENTRY}([1.0, 1.0], 0.1) == False"  # two equal numbers are closer than 0.1: True
+    values, models, domain = run(task, actor=[RIGHT, other_right], evaluator=[wrong_test], reflector=["look again"], max_trials=3)
+    first, second = values["trials"]
+    assert not first["feedback"]["success"] and "# output: True" in first["feedback"]["text"]
+    assert second["feedback"]["success"] and values["outcome"] == "solved" and values["trial"] == 2
+    assert "taken to be wrong" in second["feedback"]["text"] and wrong_test in second["feedback"]["text"]
+    assert values["domain_data"]["self_tests_disputed"] == [wrong_test]
+    assert domain.score(task, values["candidate"])["hidden_passed"] is True
+
+
+def test_agreement_needs_two_different_programs_and_the_examples_passed():
+    task = humaneval("HumanEval/0")
+    wrong_test = f"assert {ENTRY}([1.0, 1.0], 0.1) == False"
+    # The same program twice is no second opinion; a program that fails an example is no witness.
+    values, _, _ = run(task, actor=[RIGHT, RIGHT, WRONG, WRONG], evaluator=[wrong_test], reflector=["a", "b"], max_trials=3,
+                       retry_temperature=0)  # fmt: skip
+    assert values["outcome"] == "failed" and "self_tests_disputed" not in values["domain_data"]
