@@ -81,6 +81,11 @@ class Domain(Protocol):
         """Whether two candidates are the same attempt (the loop then knows it is going round in circles)."""
         ...
 
+    def settings(self) -> dict[str, Any]:
+        """The domain's resolved settings as plain data (constructor > environment > defaults): what
+        ``get_domain(name, **settings)`` takes. A run stores them when it starts and keeps them on resume."""
+        ...
+
     def actor_graph(self) -> CompiledStateGraph | None:
         """Optional: the actor as a subgraph (e.g. one graph step per ReAct step), which
         ``build_graph(domain=...)`` puts in the actor's place; ``None``: the plain actor node calls ``act``."""
@@ -108,6 +113,9 @@ class BaseDomain:
 
     def same_candidate(self, a: str, b: str) -> bool:
         return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+    def settings(self) -> dict[str, Any]:
+        return {}
 
     def actor_graph(self) -> CompiledStateGraph | None:
         return None

@@ -40,7 +40,7 @@ def sampling(state: ReflexionState, *, redraw: bool = False) -> dict[str, Any]:
 
 
 def actor(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
-    domain = runtime.context.resolved_domain()
+    domain = runtime.context.resolved_domain(state.get("domain_settings"))
     model = runtime.context.model("actor")
     llm = RoleModel("actor", model, options=sampling(state))
     step = Step(task=state["task"], llm=llm, domain_data=state.get("domain_data", {}), emit=runtime.stream_writer)

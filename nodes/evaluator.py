@@ -17,7 +17,7 @@ def evaluator(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any
     llm = RoleModel("evaluator", runtime.context.model("evaluator"))
     step = Step(task=state["task"], llm=llm, domain_data=state.get("domain_data", {}), emit=runtime.stream_writer)
     attempt = Attempt(candidate=state.get("candidate", ""), trajectory=state.get("trajectory", []))
-    evaluation = runtime.context.resolved_domain().evaluate(step, attempt)
+    evaluation = runtime.context.resolved_domain(state.get("domain_settings")).evaluate(step, attempt)
     record: TrialRecord = {
         "trial": state["trial"],
         "candidate": attempt.candidate,
@@ -25,7 +25,7 @@ def evaluator(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any
         "trajectory": attempt.trajectory,
     }
     if not evaluation.feedback["success"]:
-        record["repeats"] = repeated_trial([*state.get("trials", []), record], runtime.context.resolved_domain().same_candidate)
+        record["repeats"] = repeated_trial([*state.get("trials", []), record], runtime.context.resolved_domain(state.get("domain_settings")).same_candidate)
     return {
         "feedback": evaluation.feedback,
         "trials": [record],

@@ -17,7 +17,7 @@ _SENTENCE_END = re.compile(r"[.!?](?=[\s\"')\]]|$)")
 
 
 def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
-    domain = runtime.context.resolved_domain()
+    domain = runtime.context.resolved_domain(state.get("domain_settings"))
     last = state["trials"][-1]
     earlier = state.get("reflections", [])[-state["memory_window"]:]
     prompt = render_prompt(

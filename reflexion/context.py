@@ -96,10 +96,12 @@ class Context:
 
         return chat_model_for(role, getattr(self, role))
 
-    def resolved_domain(self) -> Domain:
-        """The domain object: the one given to :meth:`of`, else ``domain`` made with ``domain_settings``."""
-        if self._domain is not None:
-            return self._domain
+    def resolved_domain(self, run_settings: dict[str, Any] | None = None) -> Domain:
+        """The domain object: the one given to :meth:`of`, else ``domain`` made with ``domain_settings``.
+        ``run_settings``, the settings a run started with (its state's ``domain_settings``), win: a
+        thread resumed under another environment or context keeps the domain it began with."""
         from reflexion.resolve import domain_for
 
-        return domain_for(self.domain, self.domain_settings)
+        if self._domain is not None and (run_settings is None or self._domain.settings() == run_settings):
+            return self._domain
+        return domain_for(self.domain, self.domain_settings if run_settings is None else run_settings)

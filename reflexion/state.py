@@ -77,6 +77,8 @@ class ReflexionState(TypedDict):
     retry_temperature: NotRequired[float]
     # A person reviews each reflection before the next trial reads it (the ``review`` node).
     review_reflections: NotRequired[bool]
+    # The domain's settings as the run started with them (``Domain.settings()``): a resumed run keeps them.
+    domain_settings: NotRequired[dict[str, Any]]
 
     trial: NotRequired[int]
     trajectory: NotRequired[Annotated[list[dict[str, Any]], operator.add]]
@@ -106,8 +108,10 @@ def new_run(
     strategy: Strategy = "reflexion",
     retry_temperature: float = DEFAULT_RETRY_TEMPERATURE,
     review_reflections: bool = False,
+    domain_settings: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The input that starts a fresh run of ``task``; validates the settings."""
+    """The input that starts a fresh run of ``task``; validates the settings. ``domain_settings``
+    (``domain.settings()``) pins the domain's settings for the whole run, resumes included."""
     if isinstance(retry_temperature, bool) or not isinstance(retry_temperature, int | float) or not 0 <= retry_temperature <= 2:
         raise SettingsError(f"retry temperature must be a number from 0 to 2, got {retry_temperature!r}")
     if not isinstance(max_trials, int) or max_trials < 1:
@@ -123,6 +127,7 @@ def new_run(
         "strategy": strategy,
         "retry_temperature": float(retry_temperature),
         "review_reflections": bool(review_reflections),
+        **({"domain_settings": dict(domain_settings)} if domain_settings is not None else {}),
         "trial": 1,
         "outcome": "running",
     }

@@ -20,6 +20,9 @@ class HotpotQADomain(BaseDomain):
     def __init__(self, *, evaluator: str | None = None) -> None:
         self.evaluator: EvaluatorKind = evaluator_kind(evaluator)
 
+    def settings(self) -> dict[str, Any]:
+        return {"evaluator": self.evaluator}
+
     def load_tasks(self, source: str | None = None) -> list[Task]:
         path = data_path(source)
         return load_hotpotqa(str(path), self.name)

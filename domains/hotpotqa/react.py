@@ -103,6 +103,9 @@ class HotpotReActDomain(HotpotQADomain):
             step.emit(step_event(len(trajectory), taken))
         return Attempt(candidate=answer or "", trajectory=trajectory)
 
+    def settings(self) -> dict[str, Any]:
+        return {**super().settings(), "max_steps": self.max_steps}
+
     def actor_graph(self) -> CompiledStateGraph:
         """The actor as a subgraph for ``build_graph(actor_node=...)``: one graph step per ReAct step."""
         from reflexion.domains.hotpotqa.react_graph import build_react_graph

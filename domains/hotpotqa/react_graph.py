@@ -38,6 +38,7 @@ class ReactInput(TypedDict):
     reflections: NotRequired[Annotated[list[str], operator.add]]
     trials: NotRequired[Annotated[list[TrialRecord], operator.add]]
     domain_data: NotRequired[Annotated[dict[str, Any], merge_dicts]]
+    domain_settings: NotRequired[dict[str, Any]]
 
 
 class ReactOutput(TypedDict):
@@ -64,7 +65,7 @@ class ReactSettings(Protocol):
 def think_node(state: ReactState, runtime: Runtime[Context]) -> dict[str, Any]:
     llm = RoleModel("actor", runtime.context.model("actor"))
     trajectory = state.get("trajectory", [])
-    reply = think(llm, state["task"], actor_memory(state), trajectory, _settings(runtime).max_steps)
+    reply = think(llm, state["task"], actor_memory(state), trajectory, _settings(runtime, state).max_steps)
     return {"pending": reply_to_state(reply), "usage": llm.usage_update()}
 
 
@@ -76,7 +77,7 @@ def act_node(state: ReactState, runtime: Runtime[Context]) -> dict[str, Any]:
         "trajectory": [step],
         "cursor": cursor,
         "candidate": answer or "",
-        "done": answer is not None or taken >= _settings(runtime).max_steps,
+        "done": answer is not None or taken >= _settings(runtime, state).max_steps,
     }
 
 
@@ -94,10 +95,10 @@ def build_react_graph() -> CompiledStateGraph:
     return builder.compile(name="react_actor")
 
 
-def _settings(runtime: Runtime[Context]) -> ReactSettings:
+def _settings(runtime: Runtime[Context], state: ReactState) -> ReactSettings:
     from reflexion.domains.hotpotqa.react import HotpotReActDomain  # it imports this module
 
-    domain = runtime.context.resolved_domain()
+    domain = runtime.context.resolved_domain(state.get("domain_settings"))
     if not isinstance(domain, HotpotReActDomain):
         raise SettingsError(f"the ReAct actor graph needs the hotpotqa-react domain in the run-time context, got {domain.name!r}")
     return domain

@@ -63,6 +63,11 @@ class ProgrammingDomain(BaseDomain):
     def load_tasks(self, source: str | None = None) -> list[Task]:
         return load_tasks(source)
 
+    def settings(self) -> dict[str, Any]:
+        options = resolve(self._given, self._env)  # a task's own data may still set its options
+        return {**options.as_data(), "hidden_timeout_s": self._hidden.timeout_s, "hidden_memory_mb": self._hidden.memory_mb,
+                **({"isolation": self._isolation} if self._isolation else {})}  # fmt: skip
+
     def act(self, step: Step, memory: ActorMemory) -> Attempt:
         task = step.task
         sections = []

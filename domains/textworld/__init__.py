@@ -40,6 +40,9 @@ class TextWorldDomain(BaseDomain):
         resolve(self._defaults)  # a bad setting fails now, not at the first task
         self._pool = SessionPool()
 
+    def settings(self) -> dict[str, Any]:
+        return resolve(self._defaults).as_data()
+
     def load_tasks(self, source: str | None = None) -> list[Task]:
         return load_textworld(source or builtin_suite(), self.name, defaults=self._defaults)
 

@@ -76,7 +76,7 @@ def run_bench(
     """Run every task not yet in ``results``; returns what was done. ``db`` is the checkpoint file
     (its folder holds the per-thread locks). A :class:`~reflexion.errors.ModelError` or Ctrl-C stops
     the bench: finished tasks are in the file, unfinished threads resume on the next call."""
-    check_compatible(results, context.domain, settings)
+    check_compatible(results, context.domain, settings, context.resolved_domain().settings())
     bench = _Bench(graph, context, results, settings, progress, db)
     done = [row for row in results.rows if row["task_id"] in {task["id"] for task in tasks}]
     todo = [task for task in tasks if not results.done(task["id"])]
@@ -94,13 +94,24 @@ def run_bench(
     return BenchRun(total=len(tasks), skipped=len(done), written=bench.written)
 
 
-def check_compatible(results: ResultFile, domain: str, settings: BenchSettings) -> None:
-    """One result file holds one experiment: refuse to mix domains, strategies or budgets in it."""
-    wanted = {"domain": domain, "strategy": settings.strategy, "max_trials": settings.budget, "memory_window": settings.memory_window,
-              "retry_temperature": float(settings.retry_temperature)}  # fmt: skip
+def check_compatible(results: ResultFile, domain: str, settings: BenchSettings, domain_settings: dict[str, Any] | None = None) -> None:
+    """One result file holds one experiment: refuse to mix domains, strategies, budgets or domain
+    settings (e.g. where the tests come from, set in the environment) in it."""
+    wanted: dict[str, Any] = {"domain": domain, "strategy": settings.strategy, "max_trials": settings.budget,
+                              "memory_window": settings.memory_window, "retry_temperature": float(settings.retry_temperature)}  # fmt: skip
+    if domain_settings is not None:
+        wanted["domain_settings"] = domain_settings
     for row in results.rows:
         for key, value in wanted.items():
+            if key == "domain_settings" and "domain_settings" not in row:
+                continue  # rows from before the settings were recorded
             if row.get(key, 0.0 if key == "retry_temperature" else None) != value:
+                if key == "domain_settings":
+                    changed = sorted(k for k in {*value, *row[key]} if value.get(k) != row[key].get(k))
+                    raise SettingsError(
+                        f"{results.path} holds results made with other {domain} settings ({', '.join(changed)}: "
+                        f"{', '.join(f'{k}={row[key].get(k)!r}' for k in changed)}); use the same settings to extend it, or pass another --out"
+                    )
                 option = {"max_trials": "--max-trials", "memory_window": "--window", "retry_temperature": "--retry-temperature"}.get(key, f"--{key}")
                 raise SettingsError(
                     f"{results.path} holds results with {option} {row.get(key)} (task {row['task_id']}), not {value}; "
@@ -148,7 +159,8 @@ class _Bench:
                 on_event = self._events(self.progress.task_started(task, thread_id, trial, resumed) if self.progress else None)
                 if not resumed:
                     start = new_run(task, max_trials=self.settings.max_trials, memory_window=self.settings.memory_window,
-                                    strategy=self.settings.strategy, retry_temperature=self.settings.retry_temperature)  # fmt: skip
+                                    strategy=self.settings.strategy, retry_temperature=self.settings.retry_temperature,
+                                    domain_settings=self.context.resolved_domain().settings())  # fmt: skip
                     values = stream(self.graph, start, config, self.context, on_event)
                 else:
                     plan = plan_resume(self.graph, thread_id, max_trials=self.settings.budget)
@@ -198,6 +210,7 @@ class _Bench:
             "max_trials": values["max_trials"],
             "memory_window": values["memory_window"],
             "retry_temperature": values.get("retry_temperature", 0.0),
+            "domain_settings": dict(values.get("domain_settings", {})),
             "thread_id": thread_id,
             "outcome": values["outcome"],
             "trials": len(verdicts),

@@ -41,6 +41,7 @@ class ResultRow(TypedDict):
     max_trials: int
     memory_window: int
     retry_temperature: float  # the actor's temperature after a repeated attempt (0: always greedy)
+    domain_settings: dict[str, Any]  # the domain's settings the run kept (``Domain.settings()``)
     thread_id: str
     outcome: str  # "solved" or "failed": the loop's own (internal) verdict
     trials: int  # trials the loop ran

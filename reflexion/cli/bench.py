@@ -67,7 +67,7 @@ def handle(args: argparse.Namespace) -> int:
     ui = Console(stderr=True, highlight=False, soft_wrap=True) if args.json else console  # keep stdout for the JSON
 
     with ResultFile.open(out) as results:
-        check_compatible(results, domain.name, settings)  # before any model starts
+        check_compatible(results, domain.name, settings, domain.settings())  # before any model starts
         left = sum(not results.done(task["id"]) for task in tasks)
         ui.print(f"[bold]bench[/] {len(tasks)} {domain.name} tasks · strategy {args.strategy} · up to {settings.budget} trials · "
                       f"{len(tasks) - left} already done · results {escape(str(out))}", soft_wrap=True)

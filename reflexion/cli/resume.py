@@ -31,7 +31,8 @@ def handle(args: argparse.Namespace) -> int:
     args.resume_hint = resume_command(args.thread, args)
     with open_checkpointer(args.db) as saver:  # find the thread's domain before starting any model
         snapshot = load_thread(build_graph(saver), args.thread, args.checkpoint)
-    domain = get_domain(snapshot.values["task"]["domain"])
+    # The domain as the run started: its stored settings, not today's environment.
+    domain = get_domain(snapshot.values["task"]["domain"], **snapshot.values.get("domain_settings", {}))
     with thread_lock(args.thread, args.db), session(args, domain) as (graph, context):
         progress = ConsoleProgress(trial=snapshot.values.get("trial", 1), verbose=args.verbose)
         if args.checkpoint is None and pending_review(graph, args.thread) is not None:

@@ -36,7 +36,8 @@ def handle(args: argparse.Namespace) -> int:
     domain = get_domain(args.domain)
     task = select(domain.load_tasks(args.source), [args.task] if args.task else None)[0]
     start = new_run(task, max_trials=args.max_trials, memory_window=args.window, strategy=args.strategy,
-                    retry_temperature=args.retry_temperature, review_reflections=args.review_reflections)  # fmt: skip
+                    retry_temperature=args.retry_temperature, review_reflections=args.review_reflections,
+                    domain_settings=domain.settings())  # fmt: skip
     thread_id = args.thread or new_thread_id(task["id"], args.strategy)
     args.resume_hint = resume_command(thread_id, args)
     with thread_lock(thread_id, args.db), session(args, domain) as (graph, context):

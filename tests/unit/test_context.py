@@ -69,3 +69,30 @@ def test_objects_go_through_the_one_seam() -> None:
     context = Context.with_model(model, domain)
     assert context.model("actor") is model and context.model("reflector") is model
     assert context.resolved_domain() is domain and context.domain == "programming"
+
+
+def test_a_resumed_run_keeps_the_domain_settings_it_started_with(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A HotPotQA thread started with the exact-match evaluator, resumed after a crash in an
+    environment that asks for the LLM judge, still scores by exact match: the settings are in its state."""
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from reflexion.domains import get_domain
+    from reflexion.errors import ModelError
+    from reflexion.runner import stream, thread_config
+    from reflexion.state import new_run
+
+    domain = get_domain("hotpotqa-cot-gt")
+    assert domain.settings() == {"evaluator": "exact"}
+    task = domain.load_tasks()[0]
+    graph = build_graph(InMemorySaver())
+    crashing = ScriptedChatModel(replies=["Answer: nobody", RuntimeError("endpoint went away")])
+    with pytest.raises(ModelError):
+        stream(graph, new_run(task, max_trials=2, domain_settings=domain.settings()), thread_config("h"), Context.with_model(crashing, domain))
+    monkeypatch.setenv("REFLEXION_HOTPOTQA_EVALUATOR", "llm")
+    judge = ScriptedChatModel(replies=[])  # the LLM judge would ask it; exact match asks nobody
+    resumed = Context.of(actor=ScriptedChatModel(replies=[f"Answer: {task['data']['answer']}"]), evaluator=judge,
+                         reflector=ScriptedChatModel(replies=["Read the paragraphs again."]), domain=get_domain("hotpotqa-cot-gt"))  # fmt: skip
+    assert resumed.resolved_domain().settings() == {"evaluator": "llm"}, "today's environment says llm"
+    values = stream(graph, None, thread_config("h"), resumed)
+    assert values["outcome"] == "solved" and judge.prompts == [], "scored by exact match, as the run began"
+    assert values["domain_settings"] == {"evaluator": "exact"}

@@ -219,3 +219,19 @@ def test_rows_record_repeats_and_the_retry_temperature(bench, tmp_path: Path) ->
     assert row["repeats"] == [None, 1, 2] and row["retry_temperature"] == 0.5
     with pytest.raises(SettingsError, match="--retry-temperature 0.5 .*not 0.7"):
         bench(PromptModel(respond=student()), ["water"])  # another setting: another experiment, another file
+
+
+class _Tuned(QADomain):
+    def __init__(self, level: str = "easy") -> None:
+        self.level = level
+
+    def settings(self) -> dict[str, Any]:
+        return {"level": self.level}
+
+
+def test_one_result_file_holds_one_set_of_domain_settings(bench, tmp_path: Path) -> None:
+    bench(PromptModel(respond=student(easy={"sum-primes"})), ["sum-primes"], domain=_Tuned("easy"))
+    [row] = lines(tmp_path / "results.jsonl")
+    assert row["domain_settings"] == {"level": "easy"}
+    with pytest.raises(SettingsError, match=r"holds results made with other qa settings \(level: level='easy'\)"):
+        bench(PromptModel(respond=student()), ["days-leap"], domain=_Tuned("hard"))
