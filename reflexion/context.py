@@ -33,7 +33,7 @@ class ModelConfig:
     model: str | None = field(default=None, metadata={"description": "Model name the endpoint serves (e.g. gpt-4o-mini)."})
     base_url: str | None = field(default=None, metadata={"description": "OpenAI-compatible endpoint URL; the API key comes from the environment."})
     temperature: float | None = field(default=None, metadata={"description": "Sampling temperature (default 0)."})
-    max_tokens: int | None = field(default=None, metadata={"description": "Reply budget in tokens (default 1024; the reflector's 300)."})
+    max_tokens: int | None = field(default=None, metadata={"description": "Reply budget in tokens (defaults: actor 1024, evaluator 400, reflector 300)."})
     timeout_s: float | None = field(default=None, metadata={"description": "Seconds per request (default 120)."})
     max_retries: int | None = field(default=None, metadata={"description": "Retries with backoff on 429/5xx/timeouts (default 3)."})
 

@@ -24,6 +24,7 @@ from reflexion.errors import SettingsError
 Role = Literal["actor", "evaluator", "reflector"]
 ROLES: tuple[Role, ...] = ("actor", "evaluator", "reflector")
 DEFAULT_REMOTE_MODEL = "gpt-4o-mini"
+DEFAULT_MAX_TOKENS: dict[Role, int] = {"actor": 1024, "evaluator": 400, "reflector": 300}
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,10 @@ def uses_embedded_model(env: Mapping[str, str] | None = None) -> bool:
 
 def settings_from_env(role: Role, env: Mapping[str, str] | None = None) -> ModelSettings:
     env = os.environ if env is None else env
-    # A reflection is a few sentences (the paper's are 2-5); a cap keeps weak models from rambling.
-    max_tokens = _number(env, role, "MAX_TOKENS", int, 300 if role == "reflector" else 1024)
+    # A reflection is a few sentences (the paper's are 2-5), and the evaluator writes five asserts or a
+    # one-word verdict: caps keep weak models from rambling (the 0.5B test writer ran on to 1,024
+    # tokens of repeated asserts, of which five are kept).
+    max_tokens = _number(env, role, "MAX_TOKENS", int, DEFAULT_MAX_TOKENS[role])
     return ModelSettings(
         model=_lookup(env, role, "MODEL") or DEFAULT_REMOTE_MODEL,
         base_url=_lookup(env, role, "BASE_URL", "OPENAI_BASE_URL"),

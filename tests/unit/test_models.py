@@ -27,7 +27,7 @@ def test_per_role_settings_win_over_global_and_openai_ones():
     assert reflector.base_url == "http://reflector:8000/v1" and reflector.api_key == "sk-reflector"
     assert (actor.temperature, evaluator.temperature) == (0.7, 0.0)
     assert actor.timeout_s == 30.0 and actor.max_retries == 5
-    assert (actor.max_tokens, reflector.max_tokens) == (1024, 300)
+    assert (actor.max_tokens, evaluator.max_tokens, reflector.max_tokens) == (1024, 400, 300)
 
 
 def test_the_client_gets_the_settings():
