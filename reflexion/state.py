@@ -10,8 +10,6 @@ from __future__ import annotations
 import operator
 from typing import Annotated, Any, Literal, NotRequired, TypedDict
 
-from reflexion.errors import SettingsError
-
 Strategy = Literal["none", "last_attempt", "reflexion", "last_attempt_and_reflexion"]
 STRATEGIES: tuple[Strategy, ...] = ("none", "last_attempt", "reflexion", "last_attempt_and_reflexion")
 
@@ -100,34 +98,9 @@ class ReflexionState(TypedDict):
 DEFAULT_RETRY_TEMPERATURE = 0.7
 
 
-def new_run(
-    task: Task,
-    *,
-    max_trials: int = 5,
-    memory_window: int = 3,
-    strategy: Strategy = "reflexion",
-    retry_temperature: float = DEFAULT_RETRY_TEMPERATURE,
-    review_reflections: bool = False,
-    domain_settings: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """The input that starts a fresh run of ``task``; validates the settings. ``domain_settings``
-    (``domain.settings()``) pins the domain's settings for the whole run, resumes included."""
-    if isinstance(retry_temperature, bool) or not isinstance(retry_temperature, int | float) or not 0 <= retry_temperature <= 2:
-        raise SettingsError(f"retry temperature must be a number from 0 to 2, got {retry_temperature!r}")
-    if not isinstance(max_trials, int) or max_trials < 1:
-        raise SettingsError(f"max trials must be a positive integer, got {max_trials!r}")
-    if not isinstance(memory_window, int) or memory_window < 1:
-        raise SettingsError(f"memory window must be a positive integer, got {memory_window!r}")
-    if strategy not in STRATEGIES:
-        raise SettingsError(f"unknown strategy {strategy!r}; choose one of: {', '.join(STRATEGIES)}")
-    return {
-        "task": task,
-        "max_trials": 1 if strategy == "none" else max_trials,
-        "memory_window": memory_window,
-        "strategy": strategy,
-        "retry_temperature": float(retry_temperature),
-        "review_reflections": bool(review_reflections),
-        **({"domain_settings": dict(domain_settings)} if domain_settings is not None else {}),
-        "trial": 1,
-        "outcome": "running",
-    }
+def new_run(task: Task, **settings: Any) -> dict[str, Any]:
+    """The input that starts a fresh run of ``task`` (``reflexion.run_settings.new_run``: the keywords
+    are ``RunSettings``' fields, plus ``domain_settings``)."""
+    from reflexion.run_settings import new_run as start
+
+    return start(task, **settings)

@@ -23,31 +23,24 @@ from reflexion.bench.source import bench_thread_id
 from reflexion.checkpoint import thread_lock
 from reflexion.context import Context
 from reflexion.errors import ReflexionError, SettingsError
+from reflexion.run_settings import RunSettings
 from reflexion.runner import OnEvent, plan_resume, stream, thread_config
 from reflexion.selection import answer_after, best_trial
-from reflexion.state import DEFAULT_RETRY_TEMPERATURE, STRATEGIES, Strategy, Task, TrialRecord, new_run
+from reflexion.state import Task, TrialRecord
 
 
-@dataclass(frozen=True)
-class BenchSettings:
-    strategy: Strategy = "reflexion"
-    max_trials: int = 5
-    memory_window: int = 3
+@dataclass(frozen=True, kw_only=True)
+class BenchSettings(RunSettings):
+    """A run's settings, for every task of the bench, and how many tasks run at once."""
+
     concurrency: int = 1
-    retry_temperature: float = DEFAULT_RETRY_TEMPERATURE
 
     def __post_init__(self) -> None:  # checked before any model starts
-        for name, value in (("--max-trials", self.max_trials), ("--window", self.memory_window), ("--concurrency", self.concurrency)):
-            if not isinstance(value, int) or value < 1:
-                raise SettingsError(f"{name} must be a positive integer, got {value!r}")
-        if isinstance(self.retry_temperature, bool) or not isinstance(self.retry_temperature, int | float) or not 0 <= self.retry_temperature <= 2:
-            raise SettingsError(f"--retry-temperature must be a number from 0 to 2, got {self.retry_temperature!r}")
-        if self.strategy not in STRATEGIES:
-            raise SettingsError(f"unknown strategy {self.strategy!r}; choose one of: {', '.join(STRATEGIES)}")
-
-    @property
-    def budget(self) -> int:
-        return 1 if self.strategy == "none" else self.max_trials
+        super().__post_init__()
+        if isinstance(self.concurrency, bool) or not isinstance(self.concurrency, int) or self.concurrency < 1:
+            raise SettingsError(f"--concurrency must be a positive integer, got {self.concurrency!r}")
+        if self.review_reflections:
+            raise SettingsError("a bench has nobody to review its reflections: run single tasks with --review-reflections")
 
 
 @dataclass
@@ -158,9 +151,7 @@ class _Bench:
                 trial = snapshot.values.get("trial", 1) if resumed else 1
                 on_event = self._events(self.progress.task_started(task, thread_id, trial, resumed) if self.progress else None)
                 if not resumed:
-                    start = new_run(task, max_trials=self.settings.max_trials, memory_window=self.settings.memory_window,
-                                    strategy=self.settings.strategy, retry_temperature=self.settings.retry_temperature,
-                                    domain_settings=self.context.resolved_domain().settings())  # fmt: skip
+                    start = self.settings.start(task, self.context.resolved_domain().settings())
                     values = stream(self.graph, start, config, self.context, on_event)
                 else:
                     plan = plan_resume(self.graph, thread_id, max_trials=self.settings.budget)

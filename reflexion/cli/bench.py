@@ -9,6 +9,7 @@ import argparse
 import json
 import shlex
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
@@ -25,7 +26,8 @@ from reflexion.cli import EXIT_ERROR
 from reflexion.cli.common import add_model_options, add_storage_options, console, session
 from reflexion.domains import domain_names, get_domain
 from reflexion.errors import ModelError, SettingsError, TaskError
-from reflexion.state import DEFAULT_RETRY_TEMPERATURE, STRATEGIES
+from reflexion.run_settings import add_run_options
+from reflexion.state import DEFAULT_RETRY_TEMPERATURE
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,11 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--domain", help=f"task domain: {', '.join(domain_names())} (default: programming for humaneval, mbpp and .py files)")
     p.add_argument("--limit", type=int, metavar="N", help="only the first N tasks")
     p.add_argument("--task", action="extend", nargs="+", metavar="ID", help="only these task ids")
-    p.add_argument("--strategy", choices=STRATEGIES, default="reflexion", help="what carries over between trials (default: reflexion)")
-    p.add_argument("--max-trials", type=int, default=5, metavar="T", help="trial budget per task (default: 5)")
-    p.add_argument("--window", type=int, default=3, metavar="K", help="reflections the actor sees (default: 3)")
-    p.add_argument("--retry-temperature", type=float, default=DEFAULT_RETRY_TEMPERATURE, metavar="T",
-                   help=f"the actor's temperature for a retry after an attempt that repeated an earlier one; 0: always greedy (default: {DEFAULT_RETRY_TEMPERATURE})")
+    add_run_options(p)
     p.add_argument("--concurrency", type=int, default=1, metavar="C", help="tasks run at once (default: 1)")
     p.add_argument("--out", metavar="FILE", help="result file (default: results/<domain>-<source>-<strategy>.jsonl)")
     p.add_argument("--summary", nargs="+", metavar="FILE", help="summarise these result files; run nothing")
@@ -51,45 +49,78 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=handle)
 
 
+@dataclass(frozen=True, kw_only=True)
+class BenchRequest:
+    """What a bench is asked to do, validated when it is made (before any model starts)."""
+
+    source: str
+    settings: BenchSettings
+    domain: str | None = None
+    tasks: list[str] | None = None  # these task ids (all when None)
+    limit: int | None = None
+    out: str | None = None
+    db: str | None = None
+    gguf: str | None = None
+    verbose: bool = False
+    json: bool = False
+    plot: str | None = None
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> BenchRequest:
+        if not args.source:
+            raise SettingsError("give a SOURCE to run (humaneval, mbpp, a task file, or builtin with --domain), or --summary FILE ...")
+        return cls(source=args.source, settings=BenchSettings.from_args(args, concurrency=args.concurrency), domain=args.domain,
+                   tasks=args.task, limit=args.limit, out=args.out, db=args.db, gguf=args.gguf, verbose=args.verbose, json=args.json,
+                   plot=args.plot)  # fmt: skip
+
+
 def handle(args: argparse.Namespace) -> int:
     if args.summary:
         if args.source:
             raise SettingsError("give either a SOURCE to run or --summary FILE ..., not both")
         return _report(args)
-    if not args.source:
-        raise SettingsError("give a SOURCE to run (humaneval, mbpp, a task file, or builtin with --domain), or --summary FILE ...")
-    settings = BenchSettings(strategy=args.strategy, max_trials=args.max_trials, memory_window=args.window, concurrency=args.concurrency,
-                             retry_temperature=args.retry_temperature)  # fmt: skip
-    domain = get_domain(domain_for(args.source, args.domain))
-    tasks = pick(load_source(domain, args.source), args.task, args.limit)
-    out = Path(args.out) if args.out else default_out(args.source, domain.name, args.strategy)
-    args.resume_hint = bench_command(args)
-    ui = Console(stderr=True, highlight=False, soft_wrap=True) if args.json else console  # keep stdout for the JSON
+    request = BenchRequest.from_args(args)
+    args.resume_hint = bench_command(request)
+    return execute(request)
+
+
+def execute(request: BenchRequest) -> int:
+    """Run (or resume) the bench, then print and write its summary."""
+    settings = request.settings
+    domain = get_domain(domain_for(request.source, request.domain))
+    tasks = pick(load_source(domain, request.source), request.tasks, request.limit)
+    out = Path(request.out) if request.out else default_out(request.source, domain.name, settings.strategy)
+    resume_hint = bench_command(request)
+    ui = Console(stderr=True, highlight=False, soft_wrap=True) if request.json else console  # keep stdout for the JSON
 
     with ResultFile.open(out) as results:
         check_compatible(results, domain.name, settings, domain.settings())  # before any model starts
         left = sum(not results.done(task["id"]) for task in tasks)
-        ui.print(f"[bold]bench[/] {len(tasks)} {domain.name} tasks · strategy {args.strategy} · up to {settings.budget} trials · "
-                      f"{len(tasks) - left} already done · results {escape(str(out))}", soft_wrap=True)
+        ui.print(f"[bold]bench[/] {len(tasks)} {domain.name} tasks · strategy {settings.strategy} · up to {settings.budget} trials · "
+                 f"{len(tasks) - left} already done · results {escape(str(out))}", soft_wrap=True)  # fmt: skip
         if left:
-            with session(args, domain) as (graph, context):
-                progress = NodeProgress(ui) if args.verbose and args.concurrency == 1 else BarProgress(ui, label=f"{domain.name} · {args.strategy}")
+            with session(domain, db=request.db, gguf=request.gguf) as (graph, context):
+                progress = (NodeProgress(ui) if request.verbose and settings.concurrency == 1
+                            else BarProgress(ui, label=f"{domain.name} · {settings.strategy}"))  # fmt: skip
                 try:
-                    run_bench(graph, context, tasks, results, settings, progress=progress, db=args.db)
+                    run_bench(graph, context, tasks, results, settings, progress=progress, db=request.db)
                 except ModelError as exc:
-                    print(f"error: {exc}; finished tasks are saved in {out}; resume with: {args.resume_hint}", file=sys.stderr)
+                    print(f"error: {exc}; finished tasks are saved in {out}; resume with: {resume_hint}", file=sys.stderr)
                     return EXIT_ERROR
         rows = list(results.rows)
 
     summary = summarize(rows, label=out.stem)
     summary_file = out.with_name(out.stem + ".summary.json")
     summary_file.write_text(json.dumps(summary.to_dict(), indent=2) + "\n", encoding="utf-8")
-    if args.json:
+    if request.json:
         print(json.dumps(summary.to_dict(), indent=2))
     else:
         console.print(summary_table([summary]))
         console.print(f"[dim]rows: {escape(str(out))} · summary: {escape(str(summary_file))}[/]")
-    _plot([summary], args)
+    if request.plot:
+        path = plot_curves([summary], request.plot)
+        if not request.json:
+            console.print(f"wrote {escape(str(path))}")
     return 0
 
 
@@ -115,23 +146,24 @@ def _plot(summaries: list[BenchSummary], args: argparse.Namespace) -> None:
             console.print(f"wrote {escape(str(path))}")
 
 
-def bench_command(args: argparse.Namespace) -> str:
+def bench_command(request: BenchRequest) -> str:
     """The command line that runs this bench again (and so resumes it)."""
-    words = ["reflexion", "bench", args.source]
+    settings = request.settings
+    words = ["reflexion", "bench", request.source]
     options = {
-        "--domain": args.domain,
-        "--limit": args.limit,
-        "--strategy": args.strategy,
-        "--max-trials": args.max_trials,
-        "--window": args.window,
-        "--retry-temperature": None if args.retry_temperature == DEFAULT_RETRY_TEMPERATURE else args.retry_temperature,
-        "--concurrency": None if args.concurrency == 1 else args.concurrency,
-        "--out": args.out,
-        "--db": args.db,
-        "--gguf": args.gguf,
+        "--domain": request.domain,
+        "--limit": request.limit,
+        "--strategy": settings.strategy,
+        "--max-trials": settings.max_trials,
+        "--window": settings.memory_window,
+        "--retry-temperature": None if settings.retry_temperature == DEFAULT_RETRY_TEMPERATURE else settings.retry_temperature,
+        "--concurrency": None if settings.concurrency == 1 else settings.concurrency,
+        "--out": request.out,
+        "--db": request.db,
+        "--gguf": request.gguf,
     }
-    if args.task:
-        words += ["--task", *args.task]
+    if request.tasks:
+        words += ["--task", *request.tasks]
     for option, value in options.items():
         if value is not None:
             words += [option, str(value)]

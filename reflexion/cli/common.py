@@ -29,12 +29,13 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
 
 
 @contextmanager
-def session(args: argparse.Namespace, domain: Domain) -> Iterator[tuple[CompiledStateGraph, Context]]:
-    """The compiled loop on the checkpoint file, and the run-time context with the three models."""
+def session(domain: Domain, *, db: str | None, gguf: str | None) -> Iterator[tuple[CompiledStateGraph, Context]]:
+    """The compiled loop on the checkpoint file ``db``, and the run-time context with the three models
+    (the embedded server, serving ``gguf``, when it is the default)."""
     from reflexion.models import open_models
     from reflexion.runner import open_graph
 
-    with open_graph(domain, args.db) as graph, open_models(gguf=args.gguf, announce=lambda m: console.print(f"[dim]{escape(m)}[/]")) as models:
+    with open_graph(domain, db) as graph, open_models(gguf=gguf, announce=lambda m: console.print(f"[dim]{escape(m)}[/]")) as models:
         yield graph, Context.of(actor=models["actor"], evaluator=models["evaluator"], reflector=models["reflector"], domain=domain)
 
 

@@ -13,10 +13,9 @@ import argparse
 
 from rich.markup import escape
 
-from reflexion.bench import read_rows
+from reflexion.bench import BenchSettings, read_rows
 from reflexion.cli import bench
 from reflexion.cli.common import add_model_options, add_storage_options, console
-from reflexion.state import DEFAULT_RETRY_TEMPERATURE
 
 DEMO_OUT = ".reflexion/demo-humaneval.jsonl"
 DEMO_TASKS = ("HumanEval/0",)  # set from the committed run: see the module docstring
@@ -34,13 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    bench_args = argparse.Namespace(
-        source="humaneval", domain=None, limit=None, task=list(args.task or DEMO_TASKS), strategy="last_attempt_and_reflexion",
-        max_trials=args.max_trials, window=1, concurrency=1, retry_temperature=DEFAULT_RETRY_TEMPERATURE, out=args.out,
-        summary=None, plot=None, json=False, db=args.db, gguf=args.gguf, verbose=True,
-    )  # fmt: skip
-    code = bench.handle(bench_args)
-    args.resume_hint = bench_args.resume_hint
+    request = bench.BenchRequest(
+        source="humaneval", tasks=list(args.task or DEMO_TASKS), out=args.out, db=args.db, gguf=args.gguf, verbose=True,
+        settings=BenchSettings(strategy="last_attempt_and_reflexion", max_trials=args.max_trials, memory_window=1),
+    )
+    args.resume_hint = bench.bench_command(request)
+    code = bench.execute(request)
     if code == 0:
         _next_steps(args)
     return code

@@ -33,7 +33,7 @@ def handle(args: argparse.Namespace) -> int:
         snapshot = load_thread(build_graph(saver), args.thread, args.checkpoint)
     # The domain as the run started: its stored settings, not today's environment.
     domain = get_domain(snapshot.values["task"]["domain"], **snapshot.values.get("domain_settings", {}))
-    with thread_lock(args.thread, args.db), session(args, domain) as (graph, context):
+    with thread_lock(args.thread, args.db), session(domain, db=args.db, gguf=args.gguf) as (graph, context):
         progress = ConsoleProgress(trial=snapshot.values.get("trial", 1), verbose=args.verbose)
         if args.checkpoint is None and pending_review(graph, args.thread) is not None:
             console.print(f"[bold]{args.thread}[/]: waiting for your review of the reflection on trial {snapshot.values.get('trial', 1)}")

@@ -11,8 +11,8 @@ from reflexion.domains import domain_names, get_domain
 from reflexion.errors import SettingsError
 from reflexion.jsonl import select
 from reflexion.progress import ConsoleProgress
+from reflexion.run_settings import RunSettings, add_run_options
 from reflexion.runner import new_thread_id, thread_config
-from reflexion.state import DEFAULT_RETRY_TEMPERATURE, STRATEGIES, new_run
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,11 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--domain", default="qa", help=f"task domain: {', '.join(domain_names())} (default: qa)")
     p.add_argument("--source", metavar="FILE_OR_NAME", help="task file or named task set of the domain (default: its built-in set)")
     p.add_argument("--task", metavar="ID", help="task id (default: the first task)")
-    p.add_argument("--strategy", choices=STRATEGIES, default="reflexion", help="what carries over between trials (default: reflexion)")
-    p.add_argument("--max-trials", type=int, default=5, metavar="N", help="trial budget (default: 5)")
-    p.add_argument("--window", type=int, default=3, metavar="K", help="reflections the actor sees (default: 3)")
-    p.add_argument("--retry-temperature", type=float, default=DEFAULT_RETRY_TEMPERATURE, metavar="T",
-                   help=f"the actor's temperature for a retry after an attempt that repeated an earlier one; 0: always greedy (default: {DEFAULT_RETRY_TEMPERATURE})")
+    add_run_options(p)
     p.add_argument("--thread", metavar="ID", help="thread id to store the run under (default: <task>-<strategy>-<time>)")
     add_review_options(p, starting=True)
     add_storage_options(p)
@@ -33,14 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    settings = RunSettings.from_args(args)  # checked before any task loads or any model starts
     domain = get_domain(args.domain)
     task = select(domain.load_tasks(args.source), [args.task] if args.task else None)[0]
-    start = new_run(task, max_trials=args.max_trials, memory_window=args.window, strategy=args.strategy,
-                    retry_temperature=args.retry_temperature, review_reflections=args.review_reflections,
-                    domain_settings=domain.settings())  # fmt: skip
+    start = settings.start(task, domain.settings())
     thread_id = args.thread or new_thread_id(task["id"], args.strategy)
     args.resume_hint = resume_command(thread_id, args)
-    with thread_lock(thread_id, args.db), session(args, domain) as (graph, context):
+    with thread_lock(thread_id, args.db), session(domain, db=args.db, gguf=args.gguf) as (graph, context):
         if graph.get_state(thread_config(thread_id)).values:
             raise SettingsError(f"thread {thread_id!r} already exists; continue it with: {args.resume_hint}")
         console.print(f"[bold]{task['id']}[/] ({domain.name}, strategy {args.strategy}, up to {start['max_trials']} trials) · thread {thread_id}")

@@ -96,12 +96,12 @@ BAD_INPUTS: tuple[BadInput, ...] = (
     BadInput("unknown task id (bench)", ("bench", "humaneval", "--task", "HumanEval/999", "--out", "{dir}/r.jsonl"),
              "unknown task id 'HumanEval/999'"),  # fmt: skip
     BadInput("unknown domain", ("run", "--domain", "chess"), "unknown domain 'chess'"),
-    BadInput("negative trials (run)", ("run", "--max-trials", "-1"), "max trials must be a positive integer, got -1"),
+    BadInput("negative trials (run)", ("run", "--max-trials", "-1"), "max trials (--max-trials) must be a positive integer, got -1"),
     BadInput("zero trials (bench)", ("bench", "builtin", "--domain", "qa", "--max-trials", "0", "--out", "{dir}/r.jsonl"),
-             "--max-trials must be a positive integer, got 0"),  # fmt: skip
-    BadInput("window 0 (run)", ("run", "--window", "0"), "memory window must be a positive integer, got 0"),
+             "max trials (--max-trials) must be a positive integer, got 0"),  # fmt: skip
+    BadInput("window 0 (run)", ("run", "--window", "0"), "memory window (--window) must be a positive integer, got 0"),
     BadInput("window 0 (bench)", ("bench", "builtin", "--domain", "qa", "--window", "0", "--out", "{dir}/r.jsonl"),
-             "--window must be a positive integer, got 0"),  # fmt: skip
+             "memory window (--window) must be a positive integer, got 0"),  # fmt: skip
     BadInput("unknown strategy", ("run", "--strategy", "smarter"), "invalid choice: 'smarter'"),
     BadInput("trials not a number", ("bench", "humaneval", "--max-trials", "many"), "invalid int value: 'many'"),
     BadInput("negative retries", ("run",), "REFLEXION_MAX_RETRIES", env=(("REFLEXION_MAX_RETRIES", "-1"),)),

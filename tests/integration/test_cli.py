@@ -109,8 +109,8 @@ def test_ctrl_c_prints_how_to_resume(env):
     [
         (["run", "--task", "nope"], "unknown task id 'nope'"),
         (["run", "--domain", "chess"], "unknown domain 'chess'"),
-        (["run", "--max-trials", "0"], "max trials must be a positive integer"),
-        (["run", "--window", "0"], "memory window must be a positive integer"),
+        (["run", "--max-trials", "0"], "max trials (--max-trials) must be a positive integer"),
+        (["run", "--window", "0"], "memory window (--window) must be a positive integer"),
         (["resume", "ghost"], "no thread 'ghost'"),
         (["history", "ghost"], "no thread 'ghost'"),
         (["run", "--source", "/nonexistent.jsonl"], "task file not found"),

@@ -85,7 +85,7 @@ def test_retry_temperature_zero_keeps_every_call_greedy() -> None:
 def test_a_bad_retry_temperature_is_a_settings_error(bad) -> None:
     from reflexion.errors import SettingsError
 
-    with pytest.raises(SettingsError, match="retry temperature must be a number from 0 to 2"):
+    with pytest.raises(SettingsError, match=r"retry temperature \(--retry-temperature\) must be a number from 0 to 2"):
         new_run(TASK, retry_temperature=bad)
 
 
