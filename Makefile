@@ -21,4 +21,6 @@ demo: install
 	$(VENV)/bin/reflexion demo
 
 test: install
+	$(VENV)/bin/ruff check .
+	PYTHON=$(PY) bash scripts/typecheck.sh
 	$(VENV)/bin/pytest

@@ -13,10 +13,10 @@ edits or replaces it; ``interrupt()``) on its way to the actor.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.graph import END, START, StateGraph
+from langgraph.graph import START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.store.base import BaseStore
 
@@ -31,7 +31,9 @@ from reflexion.state import ReflexionState
 
 
 def route_after_decide(state: ReflexionState) -> Literal["reflect", "actor", "__end__"]:
-    return {"reflect": "reflect", "retry": "actor"}.get(state["decision"], END)  # type: ignore[return-value]
+    if state["decision"] == "reflect":
+        return "reflect"
+    return "actor" if state["decision"] == "retry" else "__end__"
 
 
 def route_after_reflect(state: ReflexionState) -> Literal["review", "actor"]:
@@ -44,7 +46,7 @@ def build_graph(
     *,
     domain: Domain | None = None,
     actor_node: CompiledStateGraph | None = None,
-) -> CompiledStateGraph:
+) -> CompiledStateGraph[Any, Any, Any, Any]:
     """The compiled loop. With ``domain``, its own actor subgraph (``actor_graph()``, e.g. ReAct)
     takes the actor's place when it has one; ``actor_node`` sets one explicitly."""
     if actor_node is None and domain is not None:

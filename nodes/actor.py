@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -15,8 +16,9 @@ from reflexion.selection import repeated_trial
 from reflexion.state import ReflexionState
 
 
-def actor_memory(state: ReflexionState) -> ActorMemory:
-    """The strategy decides what carries over: the last k reflections, the last attempt, both, or nothing."""
+def actor_memory(state: Mapping[str, Any]) -> ActorMemory:
+    """The strategy decides what carries over: the last k reflections, the last attempt, both, or nothing.
+    ``state`` is the run's state, or a subgraph's that carries its keys (strategy, reflections, trials)."""
     strategy = state["strategy"]
     reflections = state.get("reflections", [])
     trials = state.get("trials", [])
@@ -47,7 +49,7 @@ def actor(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
     memory = actor_memory(state)
     attempt = domain.act(step, memory)
     trials = state.get("trials", [])
-    copied = repeated_trial([*trials, {"trial": state["trial"], "candidate": attempt.candidate}], domain.same_candidate)  # type: ignore[list-item]
+    copied = repeated_trial([*trials, {"trial": state["trial"], "candidate": attempt.candidate}], domain.same_candidate)
     if copied is not None and state.get("retry_temperature", 0.0) > 0:
         # A small model shown its last attempt mostly copies it: such a draw cannot pass where that
         # attempt failed. Ask again at once, told so and without the code (the domain decides what

@@ -23,7 +23,11 @@ def register_cleanup(callback: Callable[[], None]) -> Callable[[], None]:
     with _lock:
         key = id(callback)
         _cleanups[key] = callback
-    return lambda: _cleanups.pop(key, None)
+
+    def unregister() -> None:
+        _cleanups.pop(key, None)
+
+    return unregister
 
 
 def run_cleanups() -> None:

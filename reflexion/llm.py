@@ -42,7 +42,7 @@ class RoleModel:
     role: str
     model: BaseChatModel
     options: dict[str, Any] = field(default_factory=dict)  # per-call model parameters for every call (temperature, seed)
-    usage: Usage = field(default_factory=lambda: {"calls": 0, "input_tokens": 0, "output_tokens": 0})
+    usage: Usage = field(default_factory=lambda: Usage(calls=0, input_tokens=0, output_tokens=0))
 
     def ask(self, prompt: str | Sequence[BaseMessage], *, system: str | None = None, **options: Any) -> str:
         """The reply's text; a cut-off reply ends with a note saying so, so that a reflection can tell
@@ -66,7 +66,7 @@ class RoleModel:
 
     def usage_update(self) -> dict[str, Usage]:
         """The state update that records this role's calls (for the ``usage`` reducer)."""
-        return {self.role: dict(self.usage)} if self.usage["calls"] else {}  # type: ignore[dict-item]
+        return {self.role: self.usage.copy()} if self.usage["calls"] else {}
 
     def _count(self, reply: BaseMessage) -> None:
         self.usage["calls"] += 1

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from langchain_openai import ChatOpenAI
+from pydantic import SecretStr
 
 from reflexion.errors import SettingsError
 
@@ -57,17 +58,24 @@ def _lookup(env: Mapping[str, str], role: Role, key: str, *fallbacks: str) -> st
     return None
 
 
-def _number(env: Mapping[str, str], role: Role, key: str, kind: type, default: float | int | None) -> object:
+def _number(env: Mapping[str, str], role: Role, key: str, default: float) -> float:
     raw = _lookup(env, role, key)
     if raw is None:
         return default
     try:
-        value = kind(raw)
+        value = float(raw)
     except ValueError:
         raise SettingsError(f"REFLEXION_{key} (or the {role} override) must be a number, got {raw!r}") from None
     if value < 0:
         raise SettingsError(f"REFLEXION_{key} (or the {role} override) must not be negative, got {raw!r}")
     return value
+
+
+def _whole(env: Mapping[str, str], role: Role, key: str, default: int) -> int:
+    value = _number(env, role, key, default)
+    if value != int(value):
+        raise SettingsError(f"REFLEXION_{key} (or the {role} override) must be a whole number, got {_lookup(env, role, key)!r}")
+    return int(value)
 
 
 def uses_embedded_model(env: Mapping[str, str] | None = None) -> bool:
@@ -83,15 +91,15 @@ def settings_from_env(role: Role, env: Mapping[str, str] | None = None) -> Model
     # A reflection is a few sentences (the paper's are 2-5), and the evaluator writes five asserts or a
     # one-word verdict: caps keep weak models from rambling (the 0.5B test writer ran on to 1,024
     # tokens of repeated asserts, of which five are kept).
-    max_tokens = _number(env, role, "MAX_TOKENS", int, DEFAULT_MAX_TOKENS[role])
+    max_tokens = _whole(env, role, "MAX_TOKENS", DEFAULT_MAX_TOKENS[role])
     return ModelSettings(
         model=_lookup(env, role, "MODEL") or DEFAULT_REMOTE_MODEL,
         base_url=_lookup(env, role, "BASE_URL", "OPENAI_BASE_URL"),
         api_key=_lookup(env, role, "API_KEY", "OPENAI_API_KEY"),
-        temperature=float(_number(env, role, "TEMPERATURE", float, 0.0)),  # type: ignore[arg-type]
-        timeout_s=float(_number(env, role, "TIMEOUT", float, 120.0)),  # type: ignore[arg-type]
-        max_retries=int(_number(env, role, "MAX_RETRIES", int, 3)),  # type: ignore[call-overload]
-        max_tokens=int(max_tokens) or None,  # type: ignore[call-overload]
+        temperature=_number(env, role, "TEMPERATURE", 0.0),
+        timeout_s=_number(env, role, "TIMEOUT", 120.0),
+        max_retries=_whole(env, role, "MAX_RETRIES", 3),
+        max_tokens=max_tokens or None,  # 0: no cap
     )
 
 
@@ -102,11 +110,11 @@ def chat_model(settings: ModelSettings) -> ChatOpenAI:
         model=settings.model,
         base_url=settings.base_url,
         # Local servers (vLLM, Ollama, llama.cpp) accept any key; the client insists on one.
-        api_key=settings.api_key or "not-needed",
+        api_key=SecretStr(settings.api_key or "not-needed"),
         temperature=settings.temperature,
         timeout=settings.timeout_s,
         max_retries=settings.max_retries,
-        max_tokens=settings.max_tokens,
+        max_completion_tokens=settings.max_tokens,  # the field's name for the API (alias of max_tokens)
         stream_usage=True,
     )
 

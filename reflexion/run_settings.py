@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from reflexion.errors import SettingsError
 from reflexion.state import DEFAULT_RETRY_TEMPERATURE, STRATEGIES, Strategy, Task
@@ -55,7 +55,7 @@ class RunSettings:
         }
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace, **extra: Any) -> RunSettings:
+    def from_args(cls, args: argparse.Namespace, **extra: Any) -> Self:
         """The settings a command line asked for (``reflexion run`` / ``bench`` options)."""
         return cls(strategy=args.strategy, max_trials=args.max_trials, memory_window=args.window,
                    retry_temperature=args.retry_temperature, review_reflections=getattr(args, "review_reflections", False),

@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
 
 from reflexion.context import Context
 from reflexion.domains.base import Domain
@@ -46,7 +48,7 @@ def open_graph(domain: Domain, db: str | None = None) -> Iterator[CompiledStateG
 
 def stream(
     graph: CompiledStateGraph,
-    input: dict[str, Any] | None,
+    input: dict[str, Any] | Command | None,
     config: RunnableConfig,
     context: Context,
     on_event: OnEvent | None = None,
@@ -56,7 +58,7 @@ def stream(
     ``durability="sync"`` writes every step before the next one starts, so a killed process
     loses at most the step that was in flight, never a reflection already written.
     """
-    for namespace, mode, payload in graph.stream(
+    for namespace, mode, payload in graph.stream(  # type: ignore[call-overload]  # (input, config) overloads miss subgraphs+list modes
         input,
         config,
         context=context,
@@ -89,7 +91,7 @@ def load_thread(graph: CompiledStateGraph, thread_id: str, checkpoint_id: str | 
 
 
 def _pending_input(graph: CompiledStateGraph, snapshot) -> dict[str, Any] | None:
-    if snapshot.next != ("__start__",) or graph.checkpointer is None:
+    if snapshot.next != ("__start__",) or not isinstance(graph.checkpointer, BaseCheckpointSaver):
         return None
     saved = graph.checkpointer.get_tuple(snapshot.config)
     pending = saved.checkpoint["channel_values"].get("__start__") if saved else None

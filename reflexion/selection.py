@@ -6,7 +6,8 @@ Both are the loop's own rules, shared by ``decide`` (which acts on them) and the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from reflexion.state import TrialRecord
 
@@ -26,8 +27,9 @@ def answer_after(trials: Sequence[TrialRecord], budget: int) -> TrialRecord:
     return best_trial(trials[:budget])
 
 
-def repeated_trial(trials: Sequence[TrialRecord], same: Callable[[str, str], bool]) -> int | None:
+def repeated_trial(trials: Sequence[Mapping[str, Any]], same: Callable[[str, str], bool]) -> int | None:
     """The earlier trial whose candidate the newest one repeats (``same`` compares two candidates), or None.
+    ``trials`` are trial records, or anything with their ``trial`` and ``candidate``.
 
     At temperature 0 a retry that sees what an earlier retry saw writes the same thing again: the
     loop has reached a fixed point, and another trial like it is wasted."""

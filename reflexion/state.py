@@ -52,11 +52,13 @@ class Usage(TypedDict):
 
 def merge_usage(left: dict[str, Usage] | None, right: dict[str, Usage] | None) -> dict[str, Usage]:
     """Reducer: add per-role LLM call and token counts."""
-    merged: dict[str, Usage] = {role: dict(u) for role, u in (left or {}).items()}  # type: ignore[misc]
-    for role, usage in (right or {}).items():
-        into = merged.setdefault(role, {"calls": 0, "input_tokens": 0, "output_tokens": 0})
-        for key in ("calls", "input_tokens", "output_tokens"):
-            into[key] += usage.get(key, 0)  # type: ignore[literal-required]
+    merged: dict[str, Usage] = {}
+    for side in (left or {}, right or {}):
+        for role, usage in side.items():
+            into = merged.setdefault(role, {"calls": 0, "input_tokens": 0, "output_tokens": 0})
+            into["calls"] += usage.get("calls", 0)
+            into["input_tokens"] += usage.get("input_tokens", 0)
+            into["output_tokens"] += usage.get("output_tokens", 0)
     return merged
 
 

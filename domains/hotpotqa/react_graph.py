@@ -16,7 +16,7 @@ from __future__ import annotations
 import operator
 from typing import Annotated, Any, Literal, NotRequired, Protocol, TypedDict
 
-from langgraph.graph import END, START, StateGraph
+from langgraph.graph import START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
@@ -82,10 +82,10 @@ def act_node(state: ReactState, runtime: Runtime[Context]) -> dict[str, Any]:
 
 
 def route_after_act(state: ReactState) -> Literal["think", "__end__"]:
-    return END if state.get("done") else "think"
+    return "__end__" if state.get("done") else "think"
 
 
-def build_react_graph() -> CompiledStateGraph:
+def build_react_graph() -> CompiledStateGraph[Any, Any, Any, Any]:
     builder = StateGraph(ReactState, context_schema=Context, input_schema=ReactInput, output_schema=ReactOutput)
     builder.add_node("think", think_node)
     builder.add_node("act", act_node)

@@ -50,9 +50,9 @@ def evaluator_kind(value: str | None = None) -> EvaluatorKind:
 
 def max_steps(value: int | None = None) -> int:
     """``value``, else ``$REFLEXION_HOTPOTQA_MAX_STEPS``, else 6."""
-    raw: object = value if value is not None else os.environ.get(ENV_MAX_STEPS) or DEFAULT_MAX_STEPS
+    raw: int | str = value if value is not None else os.environ.get(ENV_MAX_STEPS) or DEFAULT_MAX_STEPS
     try:
-        steps = int(raw)  # type: ignore[call-overload]
+        steps = int(raw)
     except (TypeError, ValueError):
         raise SettingsError(f"{ENV_MAX_STEPS} must be a whole number of steps, got {raw!r}") from None
     if not 1 <= steps <= MAX_STEPS_LIMIT:

@@ -20,11 +20,13 @@ def docstring_examples(prompt: str, entry_point: str) -> list[str]:
     """``assert <call> == <expected>`` for each docstring example of ``entry_point`` whose call
     and expected output are both Python expressions; printed output and prose are skipped."""
     tree = parse(prompt)
-    function = next((n for n in (tree.body if tree else []) if isinstance(n, ast.FunctionDef) and n.name == entry_point), None)
+    if tree is None:
+        return []
+    function = next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == entry_point), None)
     docstring = ast.get_docstring(function) if function else None
     if not docstring:
         return []
-    allowed = {entry_point} | top_level_names(tree) | BUILTIN_NAMES  # type: ignore[arg-type]
+    allowed = {entry_point} | top_level_names(tree) | BUILTIN_NAMES
     tests: list[str] = []
     for call, expected in [*_doctest_pairs(docstring), *_arrow_pairs(docstring, entry_point)]:
         call_expr, expected_expr = _expression(call), _expression(expected)

@@ -15,10 +15,14 @@ MAX_OUTPUT_CHARS = 300  # a failing test's output is a hint; a huge list would c
 class ResultLike(Protocol):
     """One test's result (``reflexion.sandbox.TestResult`` has this shape)."""
 
-    test: str
-    passed: bool
-    reason: str | None
-    actual: str | None
+    @property
+    def test(self) -> str: ...
+    @property
+    def passed(self) -> bool: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def actual(self) -> str | None: ...
 
 
 def results_feedback(results: Sequence[ResultLike], examples: Collection[str] = ()) -> str:

@@ -54,7 +54,7 @@ class EpisodeState(EpisodeInput, EpisodeOutput):
     episode_over: NotRequired[bool]
 
 
-def build_actor_graph(pool: SessionPool) -> CompiledStateGraph:
+def build_actor_graph(pool: SessionPool) -> CompiledStateGraph[Any, Any, Any, Any]:
     """The subgraph for ``build_graph(actor_node=...)``; live games are kept in ``pool`` between steps."""
 
     def start(state: EpisodeState) -> dict[str, Any]:
@@ -75,7 +75,7 @@ def build_actor_graph(pool: SessionPool) -> CompiledStateGraph:
         try:
             if replayed := restore(session, trajectory):
                 runtime.stream_writer({"event": "textworld_replay", "message": f"replayed {replayed} commands to restore the game"})
-            step = take_turn(llm, actor_memory(state), trajectory, session, settings)  # type: ignore[arg-type]
+            step = take_turn(llm, actor_memory(state), trajectory, session, settings)
         finally:
             pool.check_in(key, session)
         over = episode_end([*trajectory, step], settings) is not None

@@ -39,14 +39,14 @@ def parse_reply(reply: str) -> ParsedReply:
     for line in _lines(reply):
         if (found := _COMMAND.match(line)) is not None:
             content = found.group(1).strip()
-            if (thought := _THOUGHT.match(content.lstrip(_EMPHASIS))) is not None:  # ALFWorld's "> think: ..."
-                thoughts.append(thought.group(1).lstrip(_EMPHASIS))
+            if (said := _THOUGHT.match(content.lstrip(_EMPHASIS))) is not None:  # ALFWorld's "> think: ..."
+                thoughts.append(said.group(1).lstrip(_EMPHASIS))
                 continue
             if content.strip(_STRIP_AROUND):
                 command = content
                 break  # whatever follows is the model playing the game on its own: ignore it
-        elif (thought := _THOUGHT.match(line)) is not None:
-            thoughts.append(thought.group(1).lstrip(_EMPHASIS))
+        elif (said := _THOUGHT.match(line)) is not None:
+            thoughts.append(said.group(1).lstrip(_EMPHASIS))
         else:
             loose.append(line)
 

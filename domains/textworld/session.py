@@ -12,7 +12,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import textworld
 
@@ -51,7 +51,7 @@ class GameSession:
             # Jericho does not know TextWorld's games; TextWorld tracks score and status itself.
             warnings.filterwarnings("ignore", message=".*is not fully supported")
             self._env = textworld.start(self.path, request_infos=_INFOS)
-        self._state = None
+        self._state: Any = None  # textworld's GameState (untyped); None until reset()
         self.opening: Opening | None = None  # set by reset()
         self.commands: list[str] = []
 

@@ -95,19 +95,21 @@ def check_compatible(results: ResultFile, domain: str, settings: BenchSettings, 
     if domain_settings is not None:
         wanted["domain_settings"] = domain_settings
     for row in results.rows:
+        recorded: dict[str, Any] = dict(row)  # compared key by key, as plain data
         for key, value in wanted.items():
-            if key == "domain_settings" and "domain_settings" not in row:
+            if key == "domain_settings" and "domain_settings" not in recorded:
                 continue  # rows from before the settings were recorded
-            if row.get(key, 0.0 if key == "retry_temperature" else None) != value:
+            if recorded.get(key, 0.0 if key == "retry_temperature" else None) != value:
                 if key == "domain_settings":
-                    changed = sorted(k for k in {*value, *row[key]} if value.get(k) != row[key].get(k))
+                    theirs = recorded[key]
+                    changed = sorted(k for k in {*value, *theirs} if value.get(k) != theirs.get(k))
                     raise SettingsError(
                         f"{results.path} holds results made with other {domain} settings ({', '.join(changed)}: "
-                        f"{', '.join(f'{k}={row[key].get(k)!r}' for k in changed)}); use the same settings to extend it, or pass another --out"
+                        f"{', '.join(f'{k}={theirs.get(k)!r}' for k in changed)}); use the same settings to extend it, or pass another --out"
                     )
                 option = {"max_trials": "--max-trials", "memory_window": "--window", "retry_temperature": "--retry-temperature"}.get(key, f"--{key}")
                 raise SettingsError(
-                    f"{results.path} holds results with {option} {row.get(key)} (task {row['task_id']}), not {value}; "
+                    f"{results.path} holds results with {option} {recorded.get(key)} (task {row['task_id']}), not {value}; "
                     "use the same settings to extend it, or pass another --out"
                 )
 
@@ -191,8 +193,8 @@ class _Bench:
             if answer["candidate"] not in finals:
                 finals[answer["candidate"]] = self.context.resolved_domain().score(task, answer["candidate"])
             final_by_trial.append(finals[answer["candidate"]])
-        answer = best_trial(records) if records else None
-        candidate = answer["candidate"] if answer else ""
+        chosen = best_trial(records) if records else None
+        candidate = chosen["candidate"] if chosen else ""
         final = final_by_trial[-1] if final_by_trial else None
         return {
             "task_id": task["id"],
@@ -205,7 +207,7 @@ class _Bench:
             "thread_id": thread_id,
             "outcome": values["outcome"],
             "trials": len(verdicts),
-            "final_trial": answer["trial"] if answer else 0,
+            "final_trial": chosen["trial"] if chosen else 0,
             "candidate": candidate,
             "verdicts": verdicts,
             "final": final,

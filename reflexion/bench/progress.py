@@ -7,7 +7,7 @@ from typing import Protocol
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from reflexion.bench.results import ResultRow
 from reflexion.interrupts import register_cleanup
@@ -51,23 +51,27 @@ class BarProgress:
             console=self.console,
             transient=False,
         )
-        self._task_id = None
+        self._task_id: TaskID | None = None
         self._unregister = lambda: None
 
     def start(self, total: int, done: list[ResultRow]) -> None:
         self.passed = sum(row["passed"] for row in done)
         # Ctrl-C exits at once (reflexion.interrupts): give the terminal its cursor back first.
-        self._unregister = register_cleanup(lambda: self.console.show_cursor(True))
+        self._unregister = register_cleanup(self._show_cursor)
         self._bar.start()
         self._task_id = self._bar.add_task(escape(self.label), total=total, completed=len(done), passed=self.passed)
 
     def task_started(self, task: Task, thread_id: str, trial: int, resumed: bool) -> OnEvent | None:
         return None
 
+    def _show_cursor(self) -> None:
+        self.console.show_cursor(True)
+
     def task_finished(self, row: ResultRow) -> None:
         self.passed += row["passed"]
         self._bar.console.print(result_line(row))
-        self._bar.update(self._task_id, advance=1, passed=self.passed)  # type: ignore[arg-type]
+        if self._task_id is not None:  # started
+            self._bar.update(self._task_id, advance=1, passed=self.passed)
 
     def stop(self) -> None:
         self._bar.stop()

@@ -125,13 +125,13 @@ def summarize(rows: Iterable[ResultRow], label: str = "") -> BenchSummary:
     solved_by_trial = [sum(passed_after(row, t) for row in rows) for t in range(1, horizon + 1)]
 
     scored = [row for row in rows if final_verdict(row.get("final")) is not None]
+    false_positives: Ratio | None = None
+    false_negatives: Ratio | None = None
     if scored:
         said_solved = [row for row in scored if row["outcome"] == "solved"]
         gave_up = [row for row in scored if row["outcome"] != "solved"]
         false_positives = Ratio(sum(not row["passed"] for row in said_solved), len(said_solved))
         false_negatives = Ratio(sum(row["passed"] for row in gave_up), len(gave_up))
-    else:
-        false_positives = false_negatives = None
 
     usage: dict[str, Usage] = {}
     for row in rows:

@@ -51,7 +51,7 @@ def accept_max_completion_tokens() -> None:
 
     ChatCompletionRequest.__name__ = types.CreateChatCompletionRequest.__name__
     # llama_cpp.server.app binds this name when it is imported, which happens after this call.
-    types.CreateChatCompletionRequest = ChatCompletionRequest  # type: ignore[misc]
+    types.CreateChatCompletionRequest = ChatCompletionRequest  # type: ignore[misc]  # replacing the library's class is the point
 
 
 def no_extra_buffer_types() -> None:
@@ -67,5 +67,5 @@ def no_extra_buffer_types() -> None:
         params.use_extra_bufts = False
         return params
 
-    without_extra_bufts.without_extra_bufts = True  # type: ignore[attr-defined]
+    without_extra_bufts.without_extra_bufts = True  # type: ignore[attr-defined]  # a marker on the function: patch once
     llama_cpp.llama_model_default_params = without_extra_bufts

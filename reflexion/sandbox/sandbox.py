@@ -146,9 +146,9 @@ class Sandbox:
             if index in broken:
                 results.append(TestResult(test, False, broken[index], None))
             elif program_facts is not None:  # the program failed before any test could run
-                reason = f"program failed: {self._reason(program_facts, timeout)}"
+                why = f"program failed: {self._reason(program_facts, timeout)}"
                 output = _text(program_facts["stdout"])
-                results.append(TestResult(test, False, reason, None, output, output_truncated=_truncated(program_facts)))
+                results.append(TestResult(test, False, why, None, output, output_truncated=_truncated(program_facts)))
             elif facts is None:
                 results.append(TestResult(test, False, f"not run: {problem}", None))
             else:

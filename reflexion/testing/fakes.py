@@ -10,6 +10,7 @@ from typing import Any
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field, PrivateAttr
 
@@ -61,7 +62,7 @@ class ScriptedChatModel(BaseChatModel):
             raise RuntimeError("ScriptedChatModel ran out of replies")
         if isinstance(reply, Exception):
             raise reply
-        usage = {"input_tokens": len(prompt.split()), "output_tokens": len(reply.split())}
-        usage["total_tokens"] = usage["input_tokens"] + usage["output_tokens"]
-        message = AIMessage(content=reply, usage_metadata=usage)  # type: ignore[arg-type]
+        words_in, words_out = len(prompt.split()), len(reply.split())
+        usage = UsageMetadata(input_tokens=words_in, output_tokens=words_out, total_tokens=words_in + words_out)
+        message = AIMessage(content=reply, usage_metadata=usage)
         return ChatResult(generations=[ChatGeneration(message=message)])

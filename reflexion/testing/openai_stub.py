@@ -236,7 +236,8 @@ class OpenAIStub:
 
     def _decide(self, body: dict[str, Any]) -> tuple[Request, Rule | None, Fault | None, str, str]:
         model = str(body.get("model", ""))
-        messages = body.get("messages") if isinstance(body.get("messages"), list) else []
+        found = body.get("messages")
+        messages: list[Any] = found if isinstance(found, list) else []
         prompt = _last_user_text(messages)
         with self._lock:
             number = len(self._requests) + 1
@@ -262,7 +263,7 @@ class OpenAIStub:
                 status = 200 if rule is not None else 400
             usage = None
             if status == 200 and (fault is None or fault.kind != "malformed"):
-                prompt_tokens = sum(len(_text(m.get("content")).split()) for m in messages if isinstance(m, dict))
+                prompt_tokens: int = sum(len(_text(m.get("content")).split()) for m in messages if isinstance(m, dict))
                 completion_tokens = len(reply.split())
                 usage = {
                     "prompt_tokens": prompt_tokens,
