@@ -1,33 +1,65 @@
-"""Where runs are kept: a SQLite file by default (one thread per task run), and a lock per thread
-so that two processes never drive the same thread at once."""
+"""Where runs are kept, and a lock per thread so that two processes never drive the same thread at once.
+
+``--db`` / ``REFLEXION_DB`` names a SQLite file (the default: ``.reflexion/checkpoints.sqlite``) or a
+PostgreSQL database (``postgresql://user:password@host:port/dbname``, with the ``[postgres]`` extra).
+With SQLite a thread's lock is a file beside the checkpoint file; with PostgreSQL it is an advisory
+lock held by a connection of its own, so it also keeps apart processes on different machines.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 
-from reflexion.errors import RunLockedError, SettingsError
+from reflexion.errors import RunLockedError, SettingsError, TaskError
 
 DEFAULT_DB = Path(".reflexion") / "checkpoints.sqlite"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+POSTGRES_HINT = "pip install -e '.[postgres]'"
+
+
+def db_target(db: str | os.PathLike[str] | None = None) -> str:
+    """The checkpoint store: the argument, else ``REFLEXION_DB``, else ``.reflexion/checkpoints.sqlite``."""
+    return str(db or os.environ.get("REFLEXION_DB") or DEFAULT_DB)
+
+
+def is_postgres(db: str | os.PathLike[str] | None) -> bool:
+    return db_target(db).startswith(POSTGRES_SCHEMES)
 
 
 def db_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """The checkpoint file: the argument, else ``REFLEXION_DB``, else ``.reflexion/checkpoints.sqlite``."""
-    return Path(path or os.environ.get("REFLEXION_DB") or DEFAULT_DB)
+    """The checkpoint file (SQLite)."""
+    target = db_target(path)
+    if target.startswith(POSTGRES_SCHEMES):
+        raise SettingsError(f"{redacted(target)} is a PostgreSQL database, not a checkpoint file")
+    return Path(target)
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
 
 
 @contextmanager
-def open_checkpointer(path: str | os.PathLike[str] | None = None) -> Iterator[SqliteSaver]:
-    """A SQLite checkpointer on ``path``. Runs stream with ``durability="sync"``, so each step is
-    committed before the next starts: a kill -9 loses at most the step in flight."""
-    file = db_path(path)
+def open_checkpointer(db: str | os.PathLike[str] | None = None) -> Iterator[BaseCheckpointSaver[Any]]:
+    """The checkpointer for ``db`` (a SQLite file or a PostgreSQL URL), its tables set up on first
+    use. Runs stream with ``durability="sync"``, so each step is committed before the next starts:
+    a kill -9 loses at most the step in flight."""
+    if is_postgres(db):
+        with _postgres_saver(db_target(db)) as saver:
+            yield saver
+        return
+    file = db_path(db)
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(file, check_same_thread=False, timeout=30)
@@ -44,20 +76,121 @@ def open_checkpointer(path: str | os.PathLike[str] | None = None) -> Iterator[Sq
         conn.close()
 
 
+def _connect(url: str) -> Any:
+    """A psycopg connection as LangGraph's Postgres checkpointer wants it; one clear line when there is none."""
+    try:
+        import psycopg
+        from psycopg.rows import dict_row
+    except ImportError:
+        raise SettingsError(f"a PostgreSQL --db needs the [postgres] extra: {POSTGRES_HINT}") from None
+    try:
+        return psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10)
+    except psycopg.Error as exc:
+        raise SettingsError(f"cannot connect to the PostgreSQL database {redacted(url)}: {_first_line(exc)}") from None
+
+
 @contextmanager
-def thread_lock(thread_id: str, path: str | os.PathLike[str] | None = None) -> Iterator[None]:
+def _postgres_saver(url: str) -> Iterator[BaseCheckpointSaver[Any]]:
+    try:
+        from langgraph.checkpoint.postgres import PostgresSaver
+    except ImportError:
+        raise SettingsError(f"a PostgreSQL --db needs the [postgres] extra: {POSTGRES_HINT}") from None
+    import psycopg
+
+    conn = _connect(url)
+    try:
+        saver = PostgresSaver(conn)
+        try:
+            saver.setup()  # creates or migrates its tables; a no-op once they are there
+        except psycopg.Error as exc:
+            raise SettingsError(
+                f"cannot set up the checkpoint tables in {redacted(url)}: {_first_line(exc)} "
+                "(the user needs to create tables there, or an administrator runs the first setup)"
+            ) from None
+        yield saver
+    finally:
+        conn.close()
+
+
+@contextmanager
+def thread_lock(thread_id: str, db: str | os.PathLike[str] | None = None) -> Iterator[None]:
     """Hold the lock of one thread; a second holder gets :class:`RunLockedError` at once."""
+    if is_postgres(db):
+        with _advisory_lock(thread_id, db_target(db)):
+            yield
+        return
     digest = hashlib.sha1(thread_id.encode()).hexdigest()[:16]
-    lock_dir = db_path(path).parent / "locks"
+    lock_dir = db_path(db).parent / "locks"
     lock_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(lock_dir / f"{digest}.lock")
     try:
         lock.acquire(timeout=0)
     except Timeout:
-        raise RunLockedError(
-            f"thread {thread_id!r} is being run by another process right now; wait for it to finish"
-        ) from None
+        raise RunLockedError(_locked(thread_id)) from None
     try:
         yield
     finally:
         lock.release()
+
+
+def advisory_key(thread_id: str) -> int:
+    """The thread's advisory-lock key: a signed 64-bit number from its id (stable across processes)."""
+    return int.from_bytes(hashlib.sha1(f"reflexion-thread:{thread_id}".encode()).digest()[:8], "big", signed=True)
+
+
+@contextmanager
+def _advisory_lock(thread_id: str, url: str) -> Iterator[None]:
+    # Held by a connection of its own for as long as the thread runs; a crash or kill drops the
+    # connection and with it the lock, so a dead process never leaves a thread locked.
+    conn = _connect(url)
+    try:
+        row = conn.execute("SELECT pg_try_advisory_lock(%s) AS locked", (advisory_key(thread_id),)).fetchone()
+        if not row["locked"]:
+            raise RunLockedError(_locked(thread_id))
+        yield
+    finally:
+        conn.close()
+
+
+def thread_ids(db: str | os.PathLike[str] | None = None) -> list[str]:
+    """The threads stored in the checkpoint store, most recent first."""
+    if is_postgres(db):
+        import psycopg
+
+        conn = _connect(db_target(db))
+        try:
+            rows = conn.execute("SELECT thread_id, MAX(checkpoint_id) AS last FROM checkpoints GROUP BY thread_id ORDER BY last DESC").fetchall()
+        except psycopg.errors.UndefinedTable:
+            return []
+        finally:
+            conn.close()
+        return [row["thread_id"] for row in rows]
+    file = db_path(db)
+    if not file.is_file():
+        raise TaskError(f"no checkpoint file at {file}; runs are stored there by `reflexion run`")
+    try:
+        with sqlite3.connect(file) as conn:
+            found = conn.execute(
+                "SELECT thread_id, MAX(rowid) AS last FROM checkpoints GROUP BY thread_id ORDER BY last DESC"
+            ).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return []
+        raise TaskError(f"cannot read {file} as a checkpoint file: {exc}") from exc
+    except sqlite3.DatabaseError as exc:
+        raise TaskError(f"cannot read {file} as a checkpoint file: {exc}") from exc
+    return [row[0] for row in found]
+
+
+def describe(db: str | os.PathLike[str] | None = None) -> str:
+    """The store, for messages (a URL without its password)."""
+    return redacted(db_target(db))
+
+
+def _locked(thread_id: str) -> str:
+    return f"thread {thread_id!r} is being run by another process right now; wait for it to finish"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from langgraph.graph.state import CompiledStateGraph
 
-from reflexion.errors import TaskError
 from reflexion.runner import thread_config
 
 
@@ -78,19 +76,3 @@ def trials(values: dict[str, Any]) -> list[TrialView]:
             )
         )
     return views
-
-
-def thread_ids(db_file: str) -> list[str]:
-    """The threads stored in a SQLite checkpoint file, most recent first."""
-    try:
-        with sqlite3.connect(db_file) as conn:
-            rows = conn.execute(
-                "SELECT thread_id, MAX(rowid) AS last FROM checkpoints GROUP BY thread_id ORDER BY last DESC"
-            ).fetchall()
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):
-            return []
-        raise TaskError(f"cannot read {db_file} as a checkpoint file: {exc}") from exc
-    except sqlite3.DatabaseError as exc:
-        raise TaskError(f"cannot read {db_file} as a checkpoint file: {exc}") from exc
-    return [row[0] for row in rows]

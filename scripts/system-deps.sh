@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # System packages the project uses, from Debian/Ubuntu: bubblewrap isolates model-written code,
-# graphviz + libgraphviz-dev let pygraphviz draw the graph as a PNG offline.
+# graphviz + libgraphviz-dev let pygraphviz draw the graph as a PNG offline, postgresql gives the
+# tests a throwaway PostgreSQL server (only the server programs are used; no service is enabled).
 # Installs only what is missing; without root it uses sudo, and without either it says what to run.
 set -euo pipefail
 need=()
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
 [ -f /usr/include/graphviz/cgraph.h ] || need+=(libgraphviz-dev)
+command -v pg_ctl >/dev/null 2>&1 || compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "note: install ${need[*]} with your package manager (the sandbox falls back to rlimits without bubblewrap)" >&2

@@ -2,21 +2,49 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Iterator
 
 import pytest
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 
+from drivers.postgres import Postgres, server_bin, throwaway_postgres
 from reflexion.checkpoint import open_checkpointer
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    """One throwaway PostgreSQL server for the whole test session (tests make their own databases)."""
+    if server_bin() is None:
+        message = "PostgreSQL's server programs are not installed (scripts/system-deps.sh installs them)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs them; a silent skip there would hide the Postgres suite
+        pytest.skip(message)
+    with throwaway_postgres() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres: Postgres, request: pytest.FixtureRequest) -> str:
+    """A fresh, empty database on the session's server, for one test."""
+    name = "t_" + hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:16]
+    postgres.sql(f"DROP DATABASE IF EXISTS {name}")
+    postgres.sql(f"CREATE DATABASE {name}")
+    return postgres.url(database=name)
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
 def checkpointer(request: pytest.FixtureRequest, tmp_path) -> Iterator[BaseCheckpointSaver]:
+    """The same behaviour against every checkpointer, as LangGraph's own suite does."""
     if request.param == "memory":
         yield InMemorySaver()
-    else:
+    elif request.param == "sqlite":
         with open_checkpointer(tmp_path / "checkpoints.sqlite") as saver:
+            yield saver
+    else:
+        with open_checkpointer(request.getfixturevalue("postgres_url")) as saver:
             yield saver
 
 

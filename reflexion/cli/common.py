@@ -19,7 +19,7 @@ console = Console(highlight=False, soft_wrap=True)
 
 
 def add_storage_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="FILE", help="checkpoint file (default: $REFLEXION_DB or .reflexion/checkpoints.sqlite)")
+    parser.add_argument("--db", metavar="FILE|URL", help="checkpoint store: a SQLite file or postgresql://user:pass@host/db (default: $REFLEXION_DB or .reflexion/checkpoints.sqlite)")
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:

@@ -8,11 +8,11 @@ import argparse
 from rich.markup import escape
 from rich.table import Table
 
-from reflexion.checkpoint import db_path, open_checkpointer
+from reflexion.checkpoint import describe, open_checkpointer, thread_ids
 from reflexion.cli.common import add_storage_options, console
 from reflexion.errors import TaskError
 from reflexion.graphs import build_graph
-from reflexion.history import checkpoints, thread_ids, trials
+from reflexion.history import checkpoints, trials
 from reflexion.progress import first_line
 from reflexion.runner import load_thread
 
@@ -64,12 +64,9 @@ def _show_checkpoints(graph, thread_id: str) -> int:
 
 
 def _list_threads(args: argparse.Namespace) -> int:
-    path = db_path(args.db)
-    if not path.is_file():
-        raise TaskError(f"no checkpoint file at {path}; runs are stored there by `reflexion run`")
-    ids = thread_ids(str(path))
+    ids = thread_ids(args.db)
     for thread_id in ids:
         console.print(escape(thread_id))
     if not ids:
-        console.print(f"no threads in {path}")
+        console.print(f"no threads in {escape(describe(args.db))}")
     return 0

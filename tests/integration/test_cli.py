@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from drivers.cli import kill_cli_when
 from reflexion.testing.openai_stub import OpenAIStub, Rule, Script, unused_port
 
 # sum-primes (answer 28): wrong on trial 1, a lesson, right on trial 2.
@@ -68,17 +69,8 @@ def test_killed_run_resumes_with_its_reflection(env):
     slow = [Rule(RULES[1].reply, model="stub-actor", when="counted 2 twice", delay=30), RULES[0], RULES[2]]
     with OpenAIStub(Script(rules=slow)) as stub:
         env = {**env, **stub.client_env()}
-        proc = subprocess.Popen([sys.executable, "-m", "reflexion.cli", "run", "--task", "sum-primes", "--thread", "k"],
-                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            deadline = time.monotonic() + 30
-            while not any("counted 2 twice" in r.prompt for r in stub.requests):  # trial 2's actor call is in flight
-                assert time.monotonic() < deadline and proc.poll() is None
-                time.sleep(0.1)
-            proc.send_signal(signal.SIGKILL)
-        finally:
-            proc.kill()
-            proc.wait()
+        kill_cli_when(["run", "--task", "sum-primes", "--thread", "k"], env, stub,
+                      lambda requests: any("counted 2 twice" in r.prompt for r in requests), within_s=30)  # trial 2's actor call is in flight
         stub.script.rules[:] = RULES  # the endpoint answers quickly now
         result = reflexion("resume", "k", env=env)
     assert result.returncode == 0, result.stderr
