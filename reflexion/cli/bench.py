@@ -21,6 +21,7 @@ from reflexion.bench.plot import plot_curves
 from reflexion.bench.progress import BarProgress, NodeProgress
 from reflexion.bench.report import summary_table
 from reflexion.bench.source import BUILTIN_SOURCES, SOURCE_DOMAINS
+from reflexion.bench.results import ResultRow
 from reflexion.bench.summary import BenchSummary
 from reflexion.cli import EXIT_ERROR
 from reflexion.cli.common import add_model_options, add_storage_options, console, session
@@ -42,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--concurrency", type=int, default=1, metavar="C", help="tasks run at once (default: 1)")
     p.add_argument("--out", metavar="FILE", help="result file (default: results/<domain>-<source>-<strategy>.jsonl)")
     p.add_argument("--summary", nargs="+", metavar="FILE", help="summarise these result files; run nothing")
+    p.add_argument("--common", action="store_true", help="with --summary: only the tasks every file has (runs still in progress)")
     p.add_argument("--plot", metavar="PNG", help="draw pass@1 per trial to this image (needs the [plot] extra)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON instead of a table")
     add_storage_options(p)
@@ -125,12 +127,16 @@ def execute(request: BenchRequest) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    summaries: list[BenchSummary] = []
+    files: dict[Path, list[ResultRow]] = {}
     for name in args.summary:
         path = Path(name)
         if not path.is_file():
             raise TaskError(f"no result file at {path}; `reflexion bench SOURCE` writes one")
-        summaries.append(summarize(read_rows(path), label=path.stem))
+        files[path] = read_rows(path)
+    if args.common:
+        shared = set.intersection(*({row["task_id"] for row in rows} for rows in files.values()))
+        files = {path: [row for row in rows if row["task_id"] in shared] for path, rows in files.items()}
+    summaries = [summarize(rows, label=path.stem) for path, rows in files.items()]
     if args.json:
         print(json.dumps([s.to_dict() for s in summaries], indent=2))
     else:

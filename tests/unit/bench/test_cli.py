@@ -72,6 +72,16 @@ def test_summary_of_several_files_without_running(model: PromptModel, capsys) ->
     assert "none" in capsys.readouterr().out and len(model.prompts) == calls
 
 
+def test_summary_of_runs_in_progress_compares_the_tasks_they_share(model: PromptModel, capsys) -> None:
+    assert main(["bench", "builtin", "--domain", "qa", *TWO, "--out", "a.jsonl"]) == 0
+    assert main(["bench", "builtin", "--domain", "qa", "--task", TWO[2], "--strategy", "none", "--out", "b.jsonl"]) == 0
+    capsys.readouterr()
+    assert main(["bench", "--summary", "a.jsonl", "b.jsonl", "--json"]) == 0
+    assert [s["tasks"] for s in json.loads(capsys.readouterr().out)] == [2, 1]
+    assert main(["bench", "--summary", "a.jsonl", "b.jsonl", "--common", "--json"]) == 0
+    assert [s["tasks"] for s in json.loads(capsys.readouterr().out)] == [1, 1]
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
