@@ -2,37 +2,51 @@
 
 from __future__ import annotations
 
-import re
+import zlib
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from reflexion.context import Context
-from reflexion.llm import RoleModel
-from reflexion.prompts import render_prompt
+from reflexion.lessons import repeated_lesson, whole_sentences, without_dangling_intro, without_prompt_echo
+from reflexion.llm import Reply, RoleModel
+from reflexion.prompts import load_prompt, render_prompt
 from reflexion.state import ReflexionState
 
 MAX_REFLECTION_CHARS = 2000
-_SENTENCE_END = re.compile(r"[.!?](?=[\s\"')\]]|$)")
 
 
 def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
     domain = runtime.context.resolved_domain(state.get("domain_settings"))
     last = state["trials"][-1]
-    earlier = state.get("reflections", [])[-state["memory_window"]:]
+    reflections = state.get("reflections", [])
     prompt = render_prompt(
         "reflect",
         domain.name,
         task=state["task"]["prompt"],
         trial=domain.render_trial(last),
         feedback=last["feedback"]["text"],
-        reflections="\n".join(f"- {r}" for r in earlier) or "(none yet)",
+        reflections="\n".join(f"- {r}" for r in reflections[-state["memory_window"]:]) or "(none yet)",
     )
+    system = render_prompt("reflect_system", domain.name)
+    instructions = [load_prompt(role, domain.name).template for role in ("reflect", "reflect_system", "reflect_repeated")]
     llm = RoleModel("reflector", runtime.context.model("reflector"))
     # A reflection is a lesson in words (every reflect prompt says: a plan, not code). Small models
     # paste a whole new implementation anyway, which costs most of the call; stop where one begins.
-    reply = llm.reply(prompt, system=render_prompt("reflect_system", domain.name), stop=["```"])
-    text = whole_sentences(reply.text) if reply.cut_off else without_dangling_intro(reply.text)
+    text = lesson(llm.reply(prompt, system=system, stop=["```"]), instructions)
+    repeated = repeated_lesson(text, reflections)
+    temperature = state.get("retry_temperature", 0.0)
+    if repeated is not None and temperature > 0:
+        # The same lesson again cannot change the next attempt (at temperature 0 the loop would sit
+        # at a fixed point): ask once more, told so, sampled and seeded so a rerun draws the same.
+        runtime.stream_writer({"message": f"the reflection repeats lesson {repeated}; asking for a different one"})
+        seed = zlib.crc32(f"{state['task']['id']}:{state['trial']}:reflect".encode())
+        again = lesson(
+            llm.reply(prompt + render_prompt("reflect_repeated", domain.name), system=system, stop=["```"], temperature=temperature, seed=seed),
+            instructions,
+        )
+        if again and repeated_lesson(again, reflections) is None:
+            text = again
     if not text:
         # An empty reflection is a failed step, not a crash: keep the evaluator's words as the lesson.
         text = f"(The reflector gave no reflection.) Trial {last['trial']} failed: {last['feedback']['text']}"
@@ -43,19 +57,8 @@ def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
     return {"reflections": [text], "reflection_authors": ["model"], "usage": llm.usage_update()}
 
 
-def whole_sentences(text: str) -> str:
-    """A reflection the token limit cut off, without its unfinished last sentence (and never a
-    half-open code fence): the actor should read a lesson, not a fragment."""
-    text = text.strip()
-    if text.count("```") % 2:
-        text = text[: text.rfind("```")].rstrip()
-    ends = [match.end() for match in _SENTENCE_END.finditer(text)]
-    return text[: ends[-1]] if ends else text
-
-
-def without_dangling_intro(text: str) -> str:
-    """The reflection without a last line that introduces what was cut off ("Here is the fix:")."""
-    text = text.strip()
-    while text.endswith(":"):
-        text = text[: max(text.rfind("\n"), 0)].rstrip()
-    return text
+def lesson(reply: Reply, instructions: list[str]) -> str:
+    """The lesson in a reflector's reply: whole sentences if it was cut off, without a dangling
+    "Here is the fix:" and without the prompt's own instructions copied into it."""
+    text = whole_sentences(reply.text) if reply.cut_off else without_dangling_intro(reply.text)
+    return without_prompt_echo(text, instructions)

@@ -20,8 +20,8 @@ from reflexion.bench.harness import check_compatible
 from reflexion.bench.plot import plot_curves
 from reflexion.bench.progress import BarProgress, NodeProgress
 from reflexion.bench.report import summary_table
-from reflexion.bench.source import BUILTIN_SOURCES, SOURCE_DOMAINS
 from reflexion.bench.results import ResultRow
+from reflexion.bench.source import BUILTIN_SOURCES, SOURCE_DOMAINS
 from reflexion.bench.summary import BenchSummary
 from reflexion.cli import EXIT_ERROR
 from reflexion.cli.common import add_model_options, add_storage_options, console, session

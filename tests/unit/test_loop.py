@@ -96,6 +96,26 @@ def test_empty_reflection_becomes_the_evaluators_feedback(checkpointer):
     assert "'30' is wrong" in values["reflections"][0]
 
 
+def test_the_prompts_own_instruction_copied_into_a_reflection_is_dropped(checkpointer):
+    echo = "In a few sentences, say plainly why the attempt failed and what you will do differently next time."
+    values, _, _ = run(checkpointer, ["Answer: 27", f"I forgot that 2 is prime.\n\n{echo}", "Answer: 28"])
+    assert values["reflections"] == ["I forgot that 2 is prime."]
+
+
+def test_a_lesson_written_again_is_asked_for_once_more_sampled(checkpointer):
+    replies = ["Answer: 27", "Count again.", "Answer: 26", " count  AGAIN. ", "Start the count at 2.", "Answer: 28"]
+    values, model, _ = run(checkpointer, replies, retry_temperature=0.7)
+    assert values["outcome"] == "solved" and values["reflections"] == ["Count again.", "Start the count at 2."]
+    assert "You already wrote exactly this lesson" in model.prompts[4] and "You already wrote" not in model.prompts[3]
+    assert model.options[4]["temperature"] == 0.7 and isinstance(model.options[4]["seed"], int)
+    assert "temperature" not in model.options[3], "the first draw stays greedy"
+
+
+def test_greedy_runs_keep_a_repeated_lesson_rather_than_ask_for_the_same_again(checkpointer):
+    values, model, _ = run(checkpointer, ["Answer: 27", "Count again.", "Answer: 26", "Count again.", "Answer: 28"], retry_temperature=0)
+    assert values["reflections"] == ["Count again.", "Count again."] and len(model.prompts) == 5
+
+
 def test_unusable_actor_reply_is_a_failed_trial_not_a_crash(checkpointer):
     values, _, _ = run(checkpointer, ["I don't know", "end with an answer line", "Answer: 28"])
     assert "No answer found" in values["trials"][0]["feedback"]["text"]

@@ -10,7 +10,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from reflexion.context import Context
 from reflexion.domains import get_domain
 from reflexion.graphs import build_graph
-from reflexion.nodes.reflect import whole_sentences, without_dangling_intro
+from reflexion.lessons import whole_sentences, without_dangling_intro
 from reflexion.runner import stream, thread_config
 from reflexion.selection import answer_after, best_trial, repeated_trial
 from reflexion.state import new_run
@@ -59,7 +59,7 @@ def actor_calls(model: ScriptedChatModel) -> list[dict]:
 
 
 def test_a_draw_that_repeats_an_earlier_attempt_is_redrawn_at_once_sampled_and_seeded() -> None:
-    replies = ["Answer: 1", "lesson", "Answer: 1", "Answer: 2", "lesson", "Answer: 28"]
+    replies = ["Answer: 1", "lesson 1", "Answer: 1", "Answer: 2", "lesson 2", "Answer: 28"]
     values, model = run(replies, max_trials=4, retry_temperature=0.9)
     assert values["outcome"] == "solved" and [t["candidate"] for t in values["trials"]] == ["1", "2", "28"]
     assert [t.get("repeats") for t in values["trials"]] == [None, None, None]
@@ -70,7 +70,7 @@ def test_a_draw_that_repeats_an_earlier_attempt_is_redrawn_at_once_sampled_and_s
 
 
 def test_when_the_redraw_repeats_too_the_trial_records_it_and_the_next_one_samples() -> None:
-    replies = ["Answer: 1", "lesson", "Answer: 1", "Answer: 1", "lesson", "Answer: 28"]
+    replies = ["Answer: 1", "lesson 1", "Answer: 1", "Answer: 1", "lesson 2", "Answer: 28"]
     values, model = run(replies, max_trials=4, retry_temperature=0.9)
     assert [t.get("repeats") for t in values["trials"]] == [None, 1, None]
     assert actor_calls(model)[3] == {"temperature": 0.9, "seed": zlib.crc32(b"sum-primes:3")}
