@@ -23,6 +23,7 @@ def test_quickstart_notebook_executes(tmp_path, monkeypatch):
     pytest.importorskip("llama_cpp", reason="the notebook's default model is the embedded one: pip install -e '.[local]'")
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     monkeypatch.chdir(tmp_path)  # no .env of the developer's, no checkpoint files in the repo
+    monkeypatch.setenv("REFLEXION_TIMEOUT", "900")  # the kernel inherits it: a busy 2-core machine is slow, not broken
     client = nbclient.NotebookClient(notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
