@@ -20,16 +20,14 @@ def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
     domain = runtime.context.resolved_domain(state.get("domain_settings"))
     last = state["trials"][-1]
     reflections = state.get("reflections", [])
-    prompt = render_prompt(
-        "reflect",
-        domain.name,
-        task=state["task"]["prompt"],
-        trial=domain.render_trial(last),
-        feedback=last["feedback"]["text"],
-        reflections="\n".join(f"- {r}" for r in reflections[-state["memory_window"]:]) or "(none yet)",
-    )
+    def prompt_with(lessons: str) -> str:
+        return render_prompt(
+            "reflect", domain.name, task=state["task"]["prompt"], trial=domain.render_trial(last), feedback=last["feedback"]["text"], reflections=lessons
+        )
+
+    prompt = prompt_with("\n".join(f"- {r}" for r in reflections[-state["memory_window"]:]) or "(none yet)")
     system = render_prompt("reflect_system", domain.name)
-    instructions = [load_prompt(role, domain.name).template for role in ("reflect", "reflect_system", "reflect_repeated")]
+    instructions = [load_prompt(role, domain.name).template for role in ("reflect", "reflect_system", "reflect_repeated", "reflect_hidden")]
     llm = RoleModel("reflector", runtime.context.model("reflector"))
     # A reflection is a lesson in words (every reflect prompt says: a plan, not code). Small models
     # paste a whole new implementation anyway, which costs most of the call; stop where one begins.
@@ -38,13 +36,12 @@ def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
     temperature = state.get("retry_temperature", 0.0)
     if repeated is not None and temperature > 0:
         # The same lesson again cannot change the next attempt (at temperature 0 the loop would sit
-        # at a fixed point): ask once more, told so, sampled and seeded so a rerun draws the same.
+        # at a fixed point): ask once more, told so and without the lessons it copied (a small model
+        # shown them copies them again, even sampling), sampled and seeded so a rerun draws the same.
         runtime.stream_writer({"message": f"the reflection repeats lesson {repeated}; asking for a different one"})
         seed = zlib.crc32(f"{state['task']['id']}:{state['trial']}:reflect".encode())
-        again = lesson(
-            llm.reply(prompt + render_prompt("reflect_repeated", domain.name), system=system, stop=["```"], temperature=temperature, seed=seed),
-            instructions,
-        )
+        retry = prompt_with(render_prompt("reflect_hidden", domain.name)) + render_prompt("reflect_repeated", domain.name)
+        again = lesson(llm.reply(retry, system=system, stop=["```"], temperature=temperature, seed=seed), instructions)
         if again and repeated_lesson(again, reflections) is None:
             text = again
     if not text:

@@ -106,7 +106,8 @@ def test_a_lesson_written_again_is_asked_for_once_more_sampled(checkpointer):
     replies = ["Answer: 27", "Count again.", "Answer: 26", " count  AGAIN. ", "Start the count at 2.", "Answer: 28"]
     values, model, _ = run(checkpointer, replies, retry_temperature=0.7)
     assert values["outcome"] == "solved" and values["reflections"] == ["Count again.", "Start the count at 2."]
-    assert "You already wrote exactly this lesson" in model.prompts[4] and "You already wrote" not in model.prompts[3]
+    assert "did not find the cause" in model.prompts[4] and "did not find the cause" not in model.prompts[3]
+    assert "Count again." in model.prompts[3] and "Count again." not in model.prompts[4], "the redraw is not shown the lesson it copied"
     assert model.options[4]["temperature"] == 0.7 and isinstance(model.options[4]["seed"], int)
     assert "temperature" not in model.options[3], "the first draw stays greedy"
 
