@@ -43,7 +43,6 @@ OPENAI_URL = "https://api.openai.com/v1"
 
 def check_ray_request(db: str | None, settings: BenchSettings, gguf: str | None) -> None:
     """Refuse, before anything starts, what a distributed bench cannot do; one line each."""
-    import_ray()
     address = os.environ.get("RAY_ADDRESS")
     if address and address != "auto":
         probe(address)
@@ -58,6 +57,7 @@ def check_ray_request(db: str | None, settings: BenchSettings, gguf: str | None)
     if gguf is not None or uses_embedded_model():
         raise SettingsError("--executor ray needs a model endpoint every worker reaches (REFLEXION_BASE_URL, or an API key "
                             "for OpenAI); the embedded local model lives in one process")  # fmt: skip
+    import_ray()
 
 
 def portable_context(domain: Domain, env: dict[str, str] | None = None) -> Context:
