@@ -3,7 +3,7 @@
 #   make test   install everything and run the whole test suite (what CI runs)
 VENV ?= .venv
 PY := $(VENV)/bin/python
-EXTRAS ?= local,dev,png,plot,notebook,textworld,server,postgres
+EXTRAS ?= local,dev,png,plot,notebook,textworld,server,postgres,ray
 
 .PHONY: install demo test system-deps
 

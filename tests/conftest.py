@@ -51,5 +51,5 @@ def checkpointer(request: pytest.FixtureRequest, tmp_path) -> Iterator[BaseCheck
 @pytest.fixture(autouse=True)
 def _no_real_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
     """Unit tests never read a developer's real keys or endpoints."""
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "REFLEXION_API_KEY", "REFLEXION_BASE_URL", "REFLEXION_DB"):
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "REFLEXION_API_KEY", "REFLEXION_BASE_URL", "REFLEXION_DB", "RAY_ADDRESS"):
         monkeypatch.delenv(name, raising=False)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,15 +17,15 @@ from typing import Any
 from langgraph.graph.state import CompiledStateGraph
 
 from reflexion.bench.progress import BenchProgress
-from reflexion.bench.results import ResultFile, ResultRow, Verdict, final_passed
+from reflexion.bench.results import ResultFile, ResultRow
 from reflexion.bench.source import bench_thread_id
+from reflexion.bench.task_run import finish_task
 from reflexion.checkpoint import thread_lock
 from reflexion.context import Context
-from reflexion.errors import ReflexionError, SettingsError
+from reflexion.errors import SettingsError
 from reflexion.run_settings import RunSettings
-from reflexion.runner import OnEvent, plan_resume, stream, thread_config
-from reflexion.selection import answer_after, best_trial
-from reflexion.state import Task, TrialRecord
+from reflexion.runner import OnEvent
+from reflexion.state import Task
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,24 +142,13 @@ class _Bench:
         if self.stop.is_set():
             return
         thread_id = bench_thread_id(self.results.path, task["id"], self.settings.strategy)
-        config = thread_config(thread_id)
+
+        def on_start(trial: int, resumed: bool) -> OnEvent:
+            return self._events(self.progress.task_started(task, thread_id, trial, resumed) if self.progress else None)
+
         try:
             with thread_lock(thread_id, self.db):
-                started = time.monotonic()
-                snapshot = self.graph.get_state(config)
-                # A thread killed between its first two commits holds only its unapplied input: start it afresh.
-                resumed = "task" in snapshot.values
-                trial = snapshot.values.get("trial", 1) if resumed else 1
-                on_event = self._events(self.progress.task_started(task, thread_id, trial, resumed) if self.progress else None)
-                if not resumed:
-                    start = self.settings.start(task, self.context.resolved_domain().settings())
-                    values = stream(self.graph, start, config, self.context, on_event)
-                else:
-                    plan = plan_resume(self.graph, thread_id, max_trials=self.settings.budget)
-                    values = snapshot.values if plan is None else stream(self.graph, None, plan.config, self.context, on_event)
-                if values.get("outcome") not in ("solved", "failed"):
-                    raise ReflexionError(f"thread {thread_id} stopped before its end (outcome {values.get('outcome')!r}); re-run the bench")
-                row = self._row(task, thread_id, values, resumed, started)
+                row = finish_task(self.graph, self.context, self.settings, task, thread_id, on_start)
                 if self.results.append(row):
                     self.written.append(row)
                     if self.progress is not None:
@@ -176,48 +164,3 @@ class _Bench:
                 inner(mode, namespace, payload)
 
         return on_event
-
-    def _row(self, task: Task, thread_id: str, values: dict[str, Any], resumed: bool, started: float) -> ResultRow:
-        records: list[TrialRecord] = list(values.get("trials", []))
-        verdicts: list[Verdict] = [
-            {"trial": r["trial"], "score": r["feedback"]["score"], "success": r["feedback"]["success"], "feedback": r["feedback"]["text"]}
-            for r in records
-        ]
-        # The learning curve, exactly: for each budget t, the final scoring (hidden tests) of the
-        # candidate the run would have answered with had it stopped after t trials. It runs after the
-        # loop has ended and is never fed back; equal candidates are scored once.
-        finals: dict[str, dict[str, Any] | None] = {}
-        final_by_trial: list[dict[str, Any] | None] = []
-        for budget in range(1, len(records) + 1):
-            answer = answer_after(records, budget)
-            if answer["candidate"] not in finals:
-                finals[answer["candidate"]] = self.context.resolved_domain().score(task, answer["candidate"])
-            final_by_trial.append(finals[answer["candidate"]])
-        chosen = best_trial(records) if records else None
-        candidate = chosen["candidate"] if chosen else ""
-        final = final_by_trial[-1] if final_by_trial else None
-        return {
-            "task_id": task["id"],
-            "domain": self.context.domain,  # the domain that ran it (a task may name its family)
-            "strategy": values["strategy"],
-            "max_trials": values["max_trials"],
-            "memory_window": values["memory_window"],
-            "retry_temperature": values.get("retry_temperature", 0.0),
-            "domain_settings": dict(values.get("domain_settings", {})),
-            "thread_id": thread_id,
-            "outcome": values["outcome"],
-            "trials": len(verdicts),
-            "final_trial": chosen["trial"] if chosen else 0,
-            "candidate": candidate,
-            "verdicts": verdicts,
-            "final": final,
-            "passed": final_passed(final, values["outcome"] == "solved"),
-            "passed_by_trial": [
-                final_passed(score, answer_after(records, t + 1)["feedback"]["success"]) for t, score in enumerate(final_by_trial)
-            ],
-            "repeats": [r.get("repeats") for r in records],
-            "reflections": list(values.get("reflections", [])),
-            "usage": dict(values.get("usage", {})),
-            "wall_s": round(time.monotonic() - started, 3),  # the final scoring included
-            "resumed": resumed,
-        }

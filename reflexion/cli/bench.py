@@ -19,16 +19,20 @@ from reflexion.bench import BenchSettings, ResultFile, default_out, domain_for, 
 from reflexion.bench.harness import check_compatible
 from reflexion.bench.plot import plot_curves
 from reflexion.bench.progress import BarProgress, NodeProgress
+from reflexion.bench.ray_executor import check_ray_request, portable_context, run_bench_on_ray
 from reflexion.bench.report import summary_table
 from reflexion.bench.results import ResultRow
 from reflexion.bench.source import BUILTIN_SOURCES, SOURCE_DOMAINS
 from reflexion.bench.summary import BenchSummary
+from reflexion.checkpoint import db_target
 from reflexion.cli import EXIT_ERROR
 from reflexion.cli.common import add_model_options, add_storage_options, console, session
-from reflexion.domains import domain_names, get_domain
+from reflexion.domains import Domain, domain_names, get_domain
 from reflexion.errors import ModelError, SettingsError, TaskError
 from reflexion.run_settings import add_run_options
-from reflexion.state import DEFAULT_RETRY_TEMPERATURE
+from reflexion.state import DEFAULT_RETRY_TEMPERATURE, Task
+
+EXECUTORS = ("local", "ray")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,6 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--task", action="extend", nargs="+", metavar="ID", help="only these task ids")
     add_run_options(p)
     p.add_argument("--concurrency", type=int, default=1, metavar="C", help="tasks run at once (default: 1)")
+    p.add_argument("--executor", choices=EXECUTORS, default="local",
+                   help="local: in this process; ray: each task a Ray task on the cluster at $RAY_ADDRESS (else a local one), "
+                   "with a PostgreSQL --db (needs the [ray] extra)")  # fmt: skip
     p.add_argument("--out", metavar="FILE", help="result file (default: results/<domain>-<source>-<strategy>.jsonl)")
     p.add_argument("--summary", nargs="+", metavar="FILE", help="summarise these result files; run nothing")
     p.add_argument("--common", action="store_true", help="with --summary: only the tasks every file has (runs still in progress)")
@@ -66,6 +73,11 @@ class BenchRequest:
     verbose: bool = False
     json: bool = False
     plot: str | None = None
+    executor: str = "local"  # one of EXECUTORS
+
+    def __post_init__(self) -> None:
+        if self.executor == "ray":
+            check_ray_request(self.db, self.settings, self.gguf)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> BenchRequest:
@@ -73,7 +85,7 @@ class BenchRequest:
             raise SettingsError("give a SOURCE to run (humaneval, mbpp, a task file, or builtin with --domain), or --summary FILE ...")
         return cls(source=args.source, settings=BenchSettings.from_args(args, concurrency=args.concurrency), domain=args.domain,
                    tasks=args.task, limit=args.limit, out=args.out, db=args.db, gguf=args.gguf, verbose=args.verbose, json=args.json,
-                   plot=args.plot)  # fmt: skip
+                   plot=args.plot, executor=args.executor)  # fmt: skip
 
 
 def handle(args: argparse.Namespace) -> int:
@@ -101,14 +113,11 @@ def execute(request: BenchRequest) -> int:
         ui.print(f"[bold]bench[/] {len(tasks)} {domain.name} tasks · strategy {settings.strategy} · up to {settings.budget} trials · "
                  f"{len(tasks) - left} already done · results {escape(str(out))}", soft_wrap=True)  # fmt: skip
         if left:
-            with session(domain, db=request.db, gguf=request.gguf) as (graph, context):
-                progress = (NodeProgress(ui) if request.verbose and settings.concurrency == 1
-                            else BarProgress(ui, label=f"{domain.name} · {settings.strategy}"))  # fmt: skip
-                try:
-                    run_bench(graph, context, tasks, results, settings, progress=progress, db=request.db)
-                except ModelError as exc:
-                    print(f"error: {exc}; finished tasks are saved in {out}; resume with: {resume_hint}", file=sys.stderr)
-                    return EXIT_ERROR
+            try:
+                _run(request, domain, tasks, results, ui)
+            except ModelError as exc:
+                print(f"error: {exc}; finished tasks are saved in {out}; resume with: {resume_hint}", file=sys.stderr)
+                return EXIT_ERROR
         rows = list(results.rows)
 
     summary = summarize(rows, label=out.stem)
@@ -124,6 +133,17 @@ def execute(request: BenchRequest) -> int:
         if not request.json:
             console.print(f"wrote {escape(str(path))}")
     return 0
+
+
+def _run(request: BenchRequest, domain: Domain, tasks: list[Task], results: ResultFile, ui: Console) -> None:
+    settings = request.settings
+    label = f"{domain.name} · {settings.strategy}"
+    if request.executor == "ray":
+        run_bench_on_ray(portable_context(domain), tasks, results, settings, db=db_target(request.db), progress=BarProgress(ui, label=label))
+        return
+    with session(domain, db=request.db, gguf=request.gguf) as (graph, context):
+        progress = NodeProgress(ui) if request.verbose and settings.concurrency == 1 else BarProgress(ui, label=label)
+        run_bench(graph, context, tasks, results, settings, progress=progress, db=request.db)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -164,6 +184,7 @@ def bench_command(request: BenchRequest) -> str:
         "--window": settings.memory_window,
         "--retry-temperature": None if settings.retry_temperature == DEFAULT_RETRY_TEMPERATURE else settings.retry_temperature,
         "--concurrency": None if settings.concurrency == 1 else settings.concurrency,
+        "--executor": None if request.executor == "local" else request.executor,
         "--out": request.out,
         "--db": request.db,
         "--gguf": request.gguf,

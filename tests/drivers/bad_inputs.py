@@ -124,6 +124,10 @@ BAD_INPUTS: tuple[BadInput, ...] = (
     BadInput("result file of another experiment",
              ("bench", "builtin", "--domain", "qa", "--task", "sum-primes", "--max-trials", "2", "--out", "{dir}/r.jsonl"),
              "holds results with --max-trials 5", (("r.jsonl", (json.dumps(OTHER_EXPERIMENT) + "\n").encode()),)),  # fmt: skip
+    BadInput("--executor ray with a SQLite file", ("bench", "builtin", "--domain", "qa", "--executor", "ray", "--out", "{dir}/r.jsonl"),
+             "--executor ray needs a PostgreSQL --db", env=(("RAY_ADDRESS", None),)),  # fmt: skip
+    BadInput("RAY_ADDRESS unreachable", ("bench", "builtin", "--domain", "qa", "--executor", "ray", "--out", "{dir}/r.jsonl"),
+             "cannot reach the Ray cluster at RAY_ADDRESS=127.0.0.1:1", env=(("RAY_ADDRESS", "127.0.0.1:1"),)),  # fmt: skip
 )
 
 

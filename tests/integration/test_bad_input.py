@@ -3,7 +3,7 @@ task files for every domain, unknown ids, invalid settings, a missing or wrong A
 unreachable endpoint, unusable checkpoint and result files) is refused with a non-zero exit and one
 line on stderr, no traceback; and a refused invocation leaves finished work byte for byte as it was.
 
-The per-case test calls the command's ``main()`` in this process (36 interpreter start-ups would
+The per-case test calls the command's ``main()`` in this process (38 interpreter start-ups would
 cost minutes); ``bench/reliability.py`` runs the same cases as real processes, and the last test
 here runs real processes against a finished bench."""
 
