@@ -318,6 +318,7 @@ class OpenAIStub:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True  # a held (hanging) request never blocks shutdown
+    request_queue_size = 1024  # hundreds of clients connecting at once (a wide bench) are queued, not dropped
     stub: OpenAIStub
 
     def handle_error(self, request: Any, client_address: Any) -> None:

@@ -49,7 +49,8 @@ class Postgres:
 
 
 @contextmanager
-def throwaway_postgres() -> Iterator[Postgres]:
+def throwaway_postgres(**settings: object) -> Iterator[Postgres]:
+    """The server; ``settings`` are server settings (``max_connections=600``) on top of the defaults."""
     bindir = server_bin()
     if bindir is None:
         raise RuntimeError("PostgreSQL's server programs are not installed (Debian: apt-get install postgresql)")
@@ -62,6 +63,7 @@ def throwaway_postgres() -> Iterator[Postgres]:
         as_user = ["runuser", "-u", "postgres", "--"]
     data, socket_dir, pwfile = work / "data", work / "sock", work / "pw"
     port = unused_port()
+    extra = "".join(f" -c {name}={value}" for name, value in settings.items())
 
     def run(*command: str) -> None:
         subprocess.run([*as_user, *command], check=True, capture_output=True, timeout=120)
@@ -71,7 +73,7 @@ def throwaway_postgres() -> Iterator[Postgres]:
         run("sh", "-c", f"printf %s {PASSWORD} > {pwfile}")
         run(str(bindir / "initdb"), "-D", str(data), "-U", "reflexion", f"--pwfile={pwfile}", "--auth=scram-sha-256", "-E", "UTF8")
         run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(work / "log"), "-w", "-t", "60", "start",
-            "-o", f"-p {port} -k {socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off")  # fmt: skip
+            "-o", f"-p {port} -k {socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off{extra}")  # fmt: skip
         yield Postgres(port=port)
     finally:
         subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
