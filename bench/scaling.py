@@ -13,7 +13,7 @@ evaluator calls no model). Retries at a temperature are off, so every task makes
 
 ``% of ideal`` is ideal / wall. The framework's cost per step is measured at delay 0 and concurrency
 1: the wall time less the raw ``ChatOpenAI`` calls (timed on their own against the same stub),
-divided by the graph steps. Each row gets a fresh store (a new SQLite file; a new database on the
+divided by the graph steps (after a one-task warm-up: imports, HTTP clients). Each row gets a fresh store (a new SQLite file; a new database on the
 PostgreSQL server). Without ``--postgres`` a throwaway server is started (``tests/drivers/postgres.py``;
 needs Debian's ``postgresql``). ``--profile`` adds a cProfile of the cost run and of the widest run at
 1 s (where the time goes, by package, and the top functions). About 5 minutes on 2 busy cores;
@@ -30,7 +30,7 @@ import pstats
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +66,7 @@ class Row:
     ideal: float
     calls: int
     steps: int
+    cpu: float  # CPU seconds this process spent (all its threads): on busy cores, what it was given
 
     @property
     def share(self) -> float:
@@ -139,15 +140,12 @@ def run_case(store: str, case: Case, trials: int, base_url: str, stores: Stores,
     db = stores.target(store)
     out = Path(stores.root / f"results{stores.count}.jsonl")
     settings = BenchSettings(strategy="reflexion", max_trials=trials, retry_temperature=0.0, concurrency=case.concurrency)
-    tasks = qa_tasks(case.tasks)
+    tasks, context = qa_tasks(case.tasks), context_for(base_url)
     with compiled(store, db) as graph, ResultFile.open(out) as results:
-        started = time.perf_counter()
-        if profile is not None:
-            profile.enable()
-        run_bench(graph, context_for(base_url), tasks, results, settings, db=db)  # type: ignore[arg-type]
-        if profile is not None:
-            profile.disable()
-        wall = time.perf_counter() - started
+        started, cpu = time.perf_counter(), time.process_time()
+        with profiling(profile):
+            run_bench(graph, context, tasks, results, settings, db=db)  # type: ignore[arg-type]
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
         rows = list(results.rows)
     calls = sum(u["calls"] for row in rows for u in row["usage"].values())
     if len(rows) != case.tasks or any(row["trials"] != trials or row["outcome"] != "failed" for row in rows):
@@ -156,7 +154,35 @@ def run_case(store: str, case: Case, trials: int, base_url: str, stores: Stores,
     if calls != case.tasks * per_task:
         raise SystemExit(f"error: expected {case.tasks * per_task} model calls, counted {calls}")
     ideal = math.ceil(case.tasks / case.concurrency) * per_task * case.delay
-    return Row(store, case, wall, ideal, calls, case.tasks * (4 * trials - 1))
+    return Row(store, case, wall, ideal, calls, case.tasks * (4 * trials - 1), cpu)
+
+
+@contextmanager
+def profiling(profile: cProfile.Profile | None) -> Iterator[None]:
+    """Profile the harness where it runs: the thread of the synchronous API's event loop when there
+    is one (``reflexion.loop``), else this thread (the threaded harness before it)."""
+    if profile is None:
+        yield
+        return
+    try:
+        from reflexion.loop import run_sync
+    except ImportError:
+        run_sync = None
+    if run_sync is None:
+        profile.enable()
+    else:
+        run_sync(_call(profile.enable))
+    try:
+        yield
+    finally:
+        if run_sync is None:
+            profile.disable()
+        else:
+            run_sync(_call(profile.disable))
+
+
+async def _call(function: Callable[[], object]) -> None:
+    function()
 
 
 def raw_call_seconds(base_url: str, calls: int = 50) -> float:
@@ -213,24 +239,26 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--trials must be at least 1")
 
     rows: list[Row] = []
-    costs: dict[str, tuple[float, float]] = {}  # store -> (seconds per step, seconds per call) of framework
+    costs: dict[str, tuple[float, float, float]] = {}  # store -> framework seconds per step, per call; CPU seconds per step
     profiles: list[tuple[str, cProfile.Profile, float]] = []
     with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="reflexion-scaling-") as root:
         stores = Stores(Path(root), args.postgres, stack)
-        with OpenAIStubProcess(stub_script(0.0)) as stub:
+        with OpenAIStubProcess(stub_script(0.0), keep_alive=True) as stub:
             raw = raw_call_seconds(stub.base_url)
             print(f"raw ChatOpenAI call against the stub (its own process, no delay): {raw * 1000:.1f} ms", flush=True)
             for i, store in enumerate(stores_wanted):
+                run_case(store, Case(0.0, 1, 1), args.trials, stub.base_url, stores)  # warm up: imports, clients, the store
                 profile = cProfile.Profile() if args.profile and i == 0 else None
                 row = run_case(store, Case(0.0, 1, 4 if args.quick else 10), args.trials, stub.base_url, stores, profile)
                 framework = max(row.wall - row.calls * raw, 0.0)
-                costs[store] = (framework / row.steps, framework / row.calls)
+                costs[store] = (framework / row.steps, framework / row.calls, row.cpu / row.steps)
                 print(f"{store}: framework cost {costs[store][0] * 1000:.1f} ms per graph step, "
-                      f"{costs[store][1] * 1000:.1f} ms per model call ({row.steps} steps, {row.calls} calls, {row.wall:.2f} s)", flush=True)  # fmt: skip
+                      f"{costs[store][1] * 1000:.1f} ms per model call ({row.steps} steps, {row.calls} calls, {row.wall:.2f} s; "
+                      f"CPU {costs[store][2] * 1000:.1f} ms per step, the client's share of the calls included)", flush=True)  # fmt: skip
                 if profile is not None:
                     profiles.append((f"{store}, delay 0, concurrency 1", profile, row.wall))
         for delay in sorted({c.delay for c in cases(args.quick)}, reverse=True):
-            with OpenAIStubProcess(stub_script(delay)) as stub:
+            with OpenAIStubProcess(stub_script(delay), keep_alive=True) as stub:
                 for i, store in enumerate(stores_wanted):
                     for case in (c for c in cases(args.quick) if c.delay == delay):
                         widest = args.profile and i == 0 and delay == 1.0 and case.concurrency == max(c.concurrency for c in cases(args.quick))
@@ -238,23 +266,25 @@ def main(argv: list[str] | None = None) -> int:
                         row = run_case(store, case, args.trials, stub.base_url, stores, profile)
                         rows.append(row)
                         print(f"  {store:<8} delay {delay:>4} s  concurrency {case.concurrency:>3}  tasks {case.tasks:>3}  "
-                              f"wall {row.wall:6.2f} s  ideal {row.ideal:5.1f} s  {row.share:4.0%}", flush=True)  # fmt: skip
+                              f"wall {row.wall:6.2f} s  ideal {row.ideal:5.1f} s  {row.share:4.0%}  cpu {row.cpu:6.2f} s", flush=True)  # fmt: skip
                         if profile is not None:
                             profiles.append((f"{store}, delay {delay} s, concurrency {case.concurrency}", profile, row.wall))
 
-    print(f"\n{'checkpointer':<12} {'delay':>6} {'concurrency':>11} {'tasks':>5} {'wall s':>7} {'ideal s':>7} {'% of ideal':>10}")
+    print(f"\n{'checkpointer':<12} {'delay':>6} {'concurrency':>11} {'tasks':>5} {'wall s':>7} {'ideal s':>7} {'% of ideal':>10} {'cpu s':>6}")
     for row in rows:
-        print(f"{row.store:<12} {row.case.delay:>6} {row.case.concurrency:>11} {row.case.tasks:>5} {row.wall:>7.2f} {row.ideal:>7.1f} {row.share:>10.0%}")
+        print(f"{row.store:<12} {row.case.delay:>6} {row.case.concurrency:>11} {row.case.tasks:>5} {row.wall:>7.2f} {row.ideal:>7.1f} "
+              f"{row.share:>10.0%} {row.cpu:>6.2f}")  # fmt: skip
     print(f"\nraw ChatOpenAI call: {raw * 1000:.1f} ms; trials per task {args.trials}: {2 * args.trials - 1} model calls, {4 * args.trials - 1} graph steps")
-    for store, (per_step, per_call) in costs.items():
+    for store, (per_step, per_call, cpu_step) in costs.items():
         single = next((r for r in rows if r.store == store and r.case.delay == 0.1 and r.case.concurrency == 1), None)
         share = f"; framework share of the wall at concurrency 1, 100 ms: {1 - single.share:.1%}" if single else ""
-        print(f"{store}: framework {per_step * 1000:.1f} ms per graph step, {per_call * 1000:.1f} ms per model call{share}")
+        print(f"{store}: framework {per_step * 1000:.1f} ms per graph step, {per_call * 1000:.1f} ms per model call, "
+              f"CPU {cpu_step * 1000:.1f} ms per step{share}")  # fmt: skip
     for title, profile, seconds in profiles:
         print_profile(title, profile, seconds)
     if args.json:
         data = [{"store": r.store, "delay": r.case.delay, "concurrency": r.case.concurrency, "tasks": r.case.tasks,
-                 "wall_s": round(r.wall, 3), "ideal_s": r.ideal, "share": round(r.share, 4)} for r in rows]  # fmt: skip
+                 "wall_s": round(r.wall, 3), "ideal_s": r.ideal, "share": round(r.share, 4), "cpu_s": round(r.cpu, 3)} for r in rows]  # fmt: skip
         Path(args.json).write_text(json.dumps({"rows": data, "raw_call_s": raw, "cost_per_step_s": {s: c[0] for s, c in costs.items()}}, indent=2) + "\n")
     return 0
 

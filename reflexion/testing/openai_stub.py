@@ -171,8 +171,13 @@ class OpenAIStub:
         host: str = "127.0.0.1",
         port: int = 0,
         requests_log: str | Path | None = None,
+        keep_alive: bool = False,
     ) -> None:
+        """``keep_alive``: speak HTTP/1.1 and keep connections open between requests, as hosted
+        endpoints do (for benchmarks); by default each request has a connection of its own, so that
+        :meth:`stop` refuses every later request at once."""
         self.script = script if script is not None else Script()
+        self.keep_alive = keep_alive
         self.host, self.port = host, port
         self.requests_log = Path(requests_log) if requests_log else None
         self._requests: list[Request] = []
@@ -197,7 +202,7 @@ class OpenAIStub:
 
     def start(self) -> OpenAIStub:
         self._stopping.clear()
-        self._server = _Server((self.host, self.port), _Handler)
+        self._server = _Server((self.host, self.port), _KeepAliveHandler if self.keep_alive else _Handler)
         self._server.stub = self
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -365,6 +370,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class _KeepAliveHandler(_Handler):
+    protocol_version = "HTTP/1.1"  # every reply has a Content-Length, so the connection stays open
+    disable_nagle_algorithm = True  # headers and body go out in two writes: without this, 40 ms of delayed ACK
+
+
 def _completion(request: Request, reply: str, finish: str) -> dict[str, Any]:
     return {
         "id": f"chatcmpl-stub-{request.number}",
@@ -433,8 +443,10 @@ class OpenAIStubProcess:
     read back with :meth:`requests` when ``requests_log`` is given.
     """
 
-    def __init__(self, script: Script | str | Path, *, port: int = 0, requests_log: str | Path | None = None) -> None:
-        self.script, self.port = script, port
+    def __init__(
+        self, script: Script | str | Path, *, port: int = 0, requests_log: str | Path | None = None, keep_alive: bool = False
+    ) -> None:
+        self.script, self.port, self.keep_alive = script, port, keep_alive
         self.requests_log = Path(requests_log) if requests_log else None
         self.url = ""
         self.process: subprocess.Popen[str] | None = None
@@ -454,6 +466,8 @@ class OpenAIStubProcess:
         command = [sys.executable, "-m", "reflexion.testing.openai_stub", "--script", str(path), "--port", str(self.port)]
         if self.requests_log is not None:
             command += ["--requests-log", str(self.requests_log)]
+        if self.keep_alive:
+            command.append("--keep-alive")
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
         first_line = self.process.stdout.readline() if self.process.stdout else ""
         if not first_line.startswith("openai-stub listening on "):
@@ -497,6 +511,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 (the default) picks a free port")
     parser.add_argument("--requests-log", help="append every request to this file as a JSON line")
+    parser.add_argument("--keep-alive", action="store_true", help="HTTP/1.1: keep connections open between requests")
     args = parser.parse_args(argv)
     try:
         script = Script.load(args.script)
@@ -505,7 +520,7 @@ def main(argv: list[str] | None = None) -> None:
 
     # SIGTERM ends the process through the ``finally`` below, like Ctrl-C.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    stub = OpenAIStub(script, host=args.host, port=args.port, requests_log=args.requests_log).start()
+    stub = OpenAIStub(script, host=args.host, port=args.port, requests_log=args.requests_log, keep_alive=args.keep_alive).start()
     try:
         print(f"openai-stub listening on {stub.url}", flush=True)
         threading.Event().wait()

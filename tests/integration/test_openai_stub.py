@@ -88,3 +88,20 @@ def test_a_separate_process_gives_the_same_replies(stub: OpenAIStub, tmp_path: P
     assert [r.usage_metadata for r in other_process] == [r.usage_metadata for r in in_process]
     recorded = OpenAIStubProcess(qa_script(), requests_log=log).requests()
     assert [(r.model, r.status) for r in recorded] == [(ACTOR, 200), (REFLECTOR, 200)]
+
+
+@pytest.mark.parametrize("in_process", [True, False])
+def test_keep_alive_serves_several_requests_on_one_connection(in_process: bool) -> None:
+    import http.client
+
+    script = Script(rules=[Rule("Answer: 4")])
+    stub = OpenAIStub(script, keep_alive=True) if in_process else OpenAIStubProcess(script, keep_alive=True)
+    with stub:
+        conn = http.client.HTTPConnection("127.0.0.1", stub.port, timeout=5)
+        body = json.dumps({"model": "m", "messages": [{"role": "user", "content": "2 + 2?"}]})
+        for _ in range(3):
+            conn.request("POST", "/v1/chat/completions", body, {"Content-Type": "application/json"})
+            response = conn.getresponse()
+            assert response.status == 200 and response.version == 11 and not response.will_close
+            assert json.loads(response.read())["choices"][0]["message"]["content"] == "Answer: 4"
+        conn.close()
