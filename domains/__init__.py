@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from importlib import import_module
 from importlib.metadata import entry_points
+from inspect import isabstract
 from typing import Any
 
-from reflexion.domains.base import ActorMemory, Attempt, BaseDomain, Domain, Emit, Evaluation, Step
+from reflexion.domains.base import ActorMemory, Attempt, Domain, Emit, Evaluation, Step
 from reflexion.errors import SettingsError, TaskError
 from reflexion.prompts import register_prompt_package
 
@@ -39,6 +40,13 @@ def get_domain(name: str, **settings: Any) -> Domain:
         cls = getattr(import_module(module), attr)
     except ImportError as exc:
         raise TaskError(f"domain {name!r} needs an optional dependency that is not installed: {exc}") from exc
+    except (AttributeError, TypeError) as exc:  # no such class, or a class Domain refused (a misspelt hook)
+        raise TaskError(f"domain {name!r} ({target}) cannot be loaded: {exc}") from exc
+    if not (isinstance(cls, type) and issubclass(cls, Domain)):
+        raise TaskError(f"domain {name!r} ({target}) is not a subclass of reflexion.domains.Domain")
+    if isabstract(cls):
+        missing = ", ".join(sorted(cls.__abstractmethods__))
+        raise TaskError(f"domain {name!r} ({target}) does not implement {missing}")
     if cls.prompt_package:
         register_prompt_package(cls.name, cls.prompt_package)
     try:
@@ -47,4 +55,4 @@ def get_domain(name: str, **settings: Any) -> Domain:
         raise SettingsError(f"bad settings for domain {name!r} ({', '.join(sorted(settings)) or 'none'}): {exc}") from exc
 
 
-__all__ = ["ActorMemory", "Attempt", "BaseDomain", "Domain", "Emit", "Evaluation", "Step", "domain_names", "get_domain"]
+__all__ = ["ActorMemory", "Attempt", "Domain", "Emit", "Evaluation", "Step", "domain_names", "get_domain"]

@@ -7,9 +7,11 @@ and registering its name in ``domains/__init__.py`` (or under the ``reflexion.do
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
+from difflib import get_close_matches
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from reflexion.llm import RoleModel
 from reflexion.state import Feedback, Task, TrialRecord
@@ -53,54 +55,40 @@ class Evaluation:
     domain_data: dict[str, Any] = field(default_factory=dict)
 
 
-@runtime_checkable
-class Domain(Protocol):
-    name: ClassVar[str]
-
-    def load_tasks(self, source: str | None = None) -> list[Task]:
-        """Tasks from ``source`` (a file path, or the domain's built-in set when ``None``)."""
-        ...
-
-    def act(self, step: Step, memory: ActorMemory) -> Attempt:
-        """One trial of the actor. Unusable model output is a failed attempt, never an exception."""
-        ...
-
-    def evaluate(self, step: Step, attempt: Attempt) -> Evaluation:
-        """Score the attempt. This is the *internal* verdict the loop acts on."""
-        ...
-
-    def render_trial(self, record: TrialRecord) -> str:
-        """The trial as text, for the self-reflection prompt and the ``last_attempt`` strategies."""
-        ...
-
-    def score(self, task: Task, candidate: str) -> dict[str, Any] | None:
-        """Optional final scoring outside the loop (e.g. hidden tests); ``None`` when not applicable."""
-        ...
-
-    def same_candidate(self, a: str, b: str) -> bool:
-        """Whether two candidates are the same attempt (the loop then knows it is going round in circles)."""
-        ...
-
-    def settings(self) -> dict[str, Any]:
-        """The domain's resolved settings as plain data (constructor > environment > defaults): what
-        ``get_domain(name, **settings)`` takes. A run stores them when it starts and keeps them on resume."""
-        ...
-
-    def actor_graph(self) -> CompiledStateGraph | None:
-        """Optional: the actor as a subgraph (e.g. one graph step per ReAct step), which
-        ``build_graph(domain=...)`` puts in the actor's place; ``None``: the plain actor node calls ``act``."""
-        ...
-
-
-class BaseDomain:
-    """Sensible defaults for the optional parts of :class:`Domain`."""
+class Domain(ABC):
+    """The one contract every domain subclasses: ``load_tasks``, ``act`` and ``evaluate`` are required
+    (a subclass that leaves one out cannot be instantiated); the rest have defaults. A public method
+    whose name is one letter or two away from a hook's (``actor_grpah``) is refused when the class is
+    defined: it would otherwise never be called, silently."""
 
     name: ClassVar[str] = "base"
     # A package of ``<role>.txt`` files that override the built-in prompts for this domain (for a
     # domain installed from another package; the built-in ones keep theirs under ``prompts/<name>/``).
     prompt_package: ClassVar[str | None] = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for attr, value in vars(cls).items():
+            if attr.startswith("_") or attr in HOOKS or not callable(value):
+                continue
+            if near := get_close_matches(attr, HOOKS, n=1, cutoff=0.85):
+                raise TypeError(f"{cls.__name__}.{attr} looks like a misspelt domain hook: did you mean {near[0]!r}?")
+
+    @abstractmethod
+    def load_tasks(self, source: str | None = None) -> list[Task]:
+        """Tasks from ``source`` (a file path, or the domain's built-in set when ``None``)."""
+
+    @abstractmethod
+    def act(self, step: Step, memory: ActorMemory) -> Attempt:
+        """One trial of the actor. Unusable model output is a failed attempt, never an exception."""
+
+    @abstractmethod
+    def evaluate(self, step: Step, attempt: Attempt) -> Evaluation:
+        """Score the attempt. This is the *internal* verdict the loop acts on."""
+
     def render_trial(self, record: TrialRecord) -> str:
+        """The trial as text, for the self-reflection prompt and the ``last_attempt`` strategies
+        (default: its steps, one ``Key: value`` line each, and the final answer)."""
         steps = "\n".join(_render_step(step) for step in record["trajectory"])
         parts = [f"Trial {record['trial']}:"]
         if steps:
@@ -109,16 +97,27 @@ class BaseDomain:
         return "\n".join(parts)
 
     def score(self, task: Task, candidate: str) -> dict[str, Any] | None:
+        """Optional final scoring outside the loop (e.g. hidden tests); ``None`` when not applicable."""
         return None
 
     def same_candidate(self, a: str, b: str) -> bool:
+        """Whether two candidates are the same attempt (the loop then knows it is going round in
+        circles). Default: equal after whitespace and case."""
         return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
     def settings(self) -> dict[str, Any]:
+        """The domain's resolved settings as plain data (constructor > environment > defaults): what
+        ``get_domain(name, **settings)`` takes. A run stores them when it starts and keeps them on resume."""
         return {}
 
     def actor_graph(self) -> CompiledStateGraph | None:
+        """Optional: the actor as a subgraph (e.g. one graph step per ReAct step), which
+        ``build_graph(domain=...)`` puts in the actor's place; ``None``: the plain actor node calls ``act``."""
         return None
+
+
+HOOKS = frozenset(name for name, value in vars(Domain).items() if callable(value) and not name.startswith("_"))
+"""The methods the loop, the CLI and the bench call on a domain."""
 
 
 def _render_step(step: dict[str, Any]) -> str:

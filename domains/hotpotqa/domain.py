@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from reflexion.domains.base import Attempt, BaseDomain, Evaluation, Step
+from reflexion.domains.base import Attempt, Domain, Evaluation, Step
 from reflexion.domains.hotpotqa.evaluation import exact_match_feedback, label_scores
 from reflexion.domains.hotpotqa.judge import judge_feedback
 from reflexion.domains.hotpotqa.settings import EvaluatorKind, data_path, evaluator_kind
@@ -12,7 +12,7 @@ from reflexion.domains.hotpotqa.tasks import Paragraph, load_hotpotqa, paragraph
 from reflexion.state import Task
 
 
-class HotpotQADomain(BaseDomain):
+class HotpotQADomain(Domain):
     """Base of the HotPotQA domains; a subclass picks the actor (and what context it reads)."""
 
     name: ClassVar[str] = "hotpotqa"

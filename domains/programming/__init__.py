@@ -13,7 +13,7 @@ import ast
 import hashlib
 from typing import Any, ClassVar
 
-from reflexion.domains.base import ActorMemory, Attempt, BaseDomain, Evaluation, Step
+from reflexion.domains.base import ActorMemory, Attempt, Domain, Evaluation, Step
 from reflexion.domains.programming.extract import Extraction, extract_code
 from reflexion.domains.programming.feedback import results_feedback, untested_feedback, unusable_feedback
 from reflexion.domains.programming.metrics import fp_fn_rates
@@ -34,7 +34,7 @@ DOMAIN = "programming"
 ACTOR_STOPS = ("\n```\n", "\nassert ", "\nprint(", "\nif __name__", "\n# Test", "\n# Example")
 
 
-class ProgrammingDomain(BaseDomain):
+class ProgrammingDomain(Domain):
     name: ClassVar[str] = DOMAIN
 
     def __init__(

@@ -10,13 +10,13 @@ from importlib.resources import files
 from typing import ClassVar
 
 from reflexion.answers import exact_match, extract_answer
-from reflexion.domains.base import ActorMemory, Attempt, BaseDomain, Evaluation, Step
+from reflexion.domains.base import ActorMemory, Attempt, Domain, Evaluation, Step
 from reflexion.jsonl import read_jsonl_numbered, require
 from reflexion.prompts import render_prompt
 from reflexion.state import Task
 
 
-class QADomain(BaseDomain):
+class QADomain(Domain):
     name: ClassVar[str] = "qa"
 
     def load_tasks(self, source: str | None = None) -> list[Task]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from reflexion.domains.base import ActorMemory, Attempt, BaseDomain, Evaluation, Step
+from reflexion.domains.base import ActorMemory, Attempt, Domain, Evaluation, Step
 from reflexion.domains.textworld import trajectory as tr
 from reflexion.domains.textworld.games import game_file
 from reflexion.domains.textworld.heuristics import EpisodeEnd, episode_end
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from langgraph.graph.state import CompiledStateGraph
 
 
-class TextWorldDomain(BaseDomain):
+class TextWorldDomain(Domain):
     name: ClassVar[str] = "textworld"
 
     def __init__(self, **settings: Any) -> None:
