@@ -29,7 +29,7 @@ def actor_memory(state: Mapping[str, Any]) -> ActorMemory:
     )
 
 
-def sampling(state: ReflexionState, *, redraw: bool = False) -> dict[str, Any]:
+def sampling(state: Mapping[str, Any], *, redraw: bool = False) -> dict[str, Any]:
     """Per-call model options. Greedy by default; a retry that follows a repeated attempt, or that
     redraws one (``redraw``), samples at ``retry_temperature``, seeded by the task and trial so a
     rerun or a resume draws the same."""

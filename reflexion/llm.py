@@ -64,6 +64,12 @@ class RoleModel:
         cut_off = (getattr(reply, "response_metadata", None) or {}).get("finish_reason") == "length"
         return Reply(_text(reply), cut_off)
 
+    def add_usage(self, usage: Usage) -> None:
+        """Count calls made through another object on this role's account (an actor subgraph's)."""
+        self.usage["calls"] += usage.get("calls", 0)
+        self.usage["input_tokens"] += usage.get("input_tokens", 0)
+        self.usage["output_tokens"] += usage.get("output_tokens", 0)
+
     def usage_update(self) -> dict[str, Usage]:
         """The state update that records this role's calls (for the ``usage`` reducer)."""
         return {self.role: self.usage.copy()} if self.usage["calls"] else {}

@@ -2,9 +2,9 @@
 
 One step is a model call (:func:`think`) and a tool call (:func:`take_action`); the trial's steps are
 its trajectory (short-term memory). :class:`HotpotReActDomain` runs them in two ways that give the
-same trajectory: :meth:`~HotpotReActDomain.act`, a plain loop (the domain interface), and
-:meth:`~HotpotReActDomain.actor_graph`, a LangGraph subgraph whose every step is a checkpointed,
-streamed graph step (``reflexion run`` uses it).
+same trajectory: :meth:`~HotpotReActDomain.act`, a LangGraph subgraph whose every step is a
+checkpointed, streamed graph step (``reflexion run`` uses it), and :meth:`~HotpotReActDomain.act`,
+which runs that same graph as one call (``reflexion.domains.graph_actor``).
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from reflexion.domains.base import ActorMemory, Attempt, Step
+from reflexion.domains.graph_actor import act_with_graph
 from reflexion.domains.hotpotqa.actions import USAGE, Action, ParsedReply, parse_reply
 from reflexion.domains.hotpotqa.domain import HotpotQADomain
-from reflexion.domains.hotpotqa.environment import Cursor, lookup, new_cursor, search
+from reflexion.domains.hotpotqa.environment import Cursor, lookup, search
 from reflexion.domains.hotpotqa.rendering import render_last_attempt, render_react_trial, render_reflections, render_scratchpad
 from reflexion.domains.hotpotqa.settings import max_steps as max_steps_setting
 from reflexion.domains.hotpotqa.tasks import paragraphs
@@ -91,17 +92,13 @@ class HotpotReActDomain(HotpotQADomain):
     def __init__(self, *, evaluator: str | None = None, max_steps: int | None = None) -> None:
         super().__init__(evaluator=evaluator)
         self.max_steps = max_steps_setting(max_steps)
+        self._graph: CompiledStateGraph | None = None  # made on the first act()
 
     def act(self, step: Step, memory: ActorMemory) -> Attempt:
-        trajectory: list[dict[str, Any]] = []
-        cursor = new_cursor()
-        answer: str | None = None
-        while answer is None and len(trajectory) < self.max_steps:
-            reply = think(step.llm, step.task, memory, trajectory, self.max_steps)
-            taken, answer, cursor = take_action(step.task, reply, cursor)
-            trajectory.append(taken)
-            step.emit(step_event(len(trajectory), taken))
-        return Attempt(candidate=answer or "", trajectory=trajectory)
+        """The trial through :meth:`actor_graph`, as one call (the one driver)."""
+        if self._graph is None:
+            self._graph = self.actor_graph()
+        return act_with_graph(self, self._graph, step, memory, progress=lambda steps: step_event(len(steps), steps[-1]))
 
     def settings(self) -> dict[str, Any]:
         return {**super().settings(), "max_steps": self.max_steps}

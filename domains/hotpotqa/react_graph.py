@@ -21,11 +21,10 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from reflexion.context import Context
+from reflexion.domains.graph_actor import subgraph_llm, subgraph_memory
 from reflexion.domains.hotpotqa.environment import Cursor, new_cursor
 from reflexion.domains.hotpotqa.react import reply_from_state, reply_to_state, take_action, think
 from reflexion.errors import SettingsError
-from reflexion.llm import RoleModel
-from reflexion.nodes.actor import actor_memory
 from reflexion.state import ReflexionState, Strategy, Task, TrialRecord, Usage, merge_dicts, merge_usage
 
 
@@ -39,6 +38,10 @@ class ReactInput(TypedDict):
     trials: NotRequired[Annotated[list[TrialRecord], operator.add]]
     domain_data: NotRequired[Annotated[dict[str, Any], merge_dicts]]
     domain_settings: NotRequired[dict[str, Any]]
+    trial: NotRequired[int]
+    retry_temperature: NotRequired[float]
+    given_memory: NotRequired[dict[str, Any]]  # from act() (reflexion.domains.graph_actor)
+    given_options: NotRequired[dict[str, Any]]
 
 
 class ReactOutput(TypedDict):
@@ -53,6 +56,8 @@ class ReactOutput(TypedDict):
 class ReactState(ReflexionState):
     """The parent's keys plus the subgraph's own, which never leave it."""
 
+    given_memory: NotRequired[dict[str, Any]]
+    given_options: NotRequired[dict[str, Any]]
     pending: NotRequired[dict[str, Any]]  # the parsed reply waiting between think and act
     cursor: NotRequired[Cursor]  # where lookup[...] is in the last paragraph found
     done: NotRequired[bool]  # decided by act, read by the router (routers stay pure)
@@ -63,9 +68,9 @@ class ReactSettings(Protocol):
 
 
 def think_node(state: ReactState, runtime: Runtime[Context]) -> dict[str, Any]:
-    llm = RoleModel("actor", runtime.context.model("actor"))
+    llm = subgraph_llm(state, runtime)
     trajectory = state.get("trajectory", [])
-    reply = think(llm, state["task"], actor_memory(state), trajectory, _settings(runtime, state).max_steps)
+    reply = think(llm, state["task"], subgraph_memory(state), trajectory, _settings(runtime, state).max_steps)
     return {"pending": reply_to_state(reply), "usage": llm.usage_update()}
 
 

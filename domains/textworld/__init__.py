@@ -3,9 +3,9 @@ generated game; the game's won/lost signal and the paper's heuristics (a repeate
 cap) end the episode; the reflection reads the episode and why it ended.
 
 Tasks are game recipes (challenge, seed, settings); games are generated on demand and cached (see
-``games.py``). The actor runs either as a plain loop (:meth:`TextWorldDomain.act`) or as a subgraph
-with one checkpointed step per model turn (:meth:`TextWorldDomain.actor_graph`); both play the same
-turns. Needs the ``textworld`` extra: ``pip install -e '.[textworld]'``.
+``games.py``). The actor is one subgraph with one checkpointed step per model turn
+(:meth:`TextWorldDomain.actor_graph`, the loop's actor node); :meth:`TextWorldDomain.act` runs the
+same graph as one call. Needs the ``textworld`` extra: ``pip install -e '.[textworld]'``.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from reflexion.domains.base import ActorMemory, Attempt, Domain, Evaluation, Step
+from reflexion.domains.graph_actor import act_with_graph
 from reflexion.domains.textworld import trajectory as tr
 from reflexion.domains.textworld.games import game_file
 from reflexion.domains.textworld.heuristics import EpisodeEnd, episode_end
 from reflexion.domains.textworld.judge import judge_feedback
 from reflexion.domains.textworld.pool import SessionPool
-from reflexion.domains.textworld.react import progress_event, take_turn
+from reflexion.domains.textworld.react import progress_event
 from reflexion.domains.textworld.rendering import render_trial
 from reflexion.domains.textworld.session import GameSession
 from reflexion.domains.textworld.settings import resolve, settings_from_env
@@ -39,6 +40,7 @@ class TextWorldDomain(Domain):
         self._defaults: Mapping[str, Any] = {**settings_from_env(), **{k: v for k, v in settings.items() if v is not None}}
         resolve(self._defaults)  # a bad setting fails now, not at the first task
         self._pool = SessionPool()
+        self._graph: CompiledStateGraph | None = None  # made on the first act()
 
     def settings(self) -> dict[str, Any]:
         return resolve(self._defaults).as_data()
@@ -47,15 +49,10 @@ class TextWorldDomain(Domain):
         return load_textworld(source or builtin_suite(), self.name, defaults=self._defaults)
 
     def act(self, step: Step, memory: ActorMemory) -> Attempt:
-        """One episode, start to end, inside this call (a crash restarts the episode)."""
-        settings = play_settings(step.task)
-        with GameSession(game_file(recipe_of(step.task))) as session:
-            trajectory = [tr.start_step(session.reset())]
-            step.emit(progress_event(trajectory))
-            while episode_end(trajectory, settings) is None:
-                trajectory.append(take_turn(step.llm, memory, trajectory, session, settings))
-                step.emit(progress_event(trajectory))
-        return Attempt(candidate="\n".join(tr.actions(trajectory)), trajectory=trajectory)
+        """One episode through :meth:`actor_graph`, start to end, as one call (the one driver)."""
+        if self._graph is None:
+            self._graph = self.actor_graph()
+        return act_with_graph(self, self._graph, step, memory, progress=progress_event)
 
     def actor_graph(self) -> CompiledStateGraph:
         """The actor as a subgraph for ``build_graph(actor_node=...)``: one graph step per model turn."""

@@ -24,14 +24,13 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.runtime import Runtime
 
 from reflexion.context import Context
+from reflexion.domains.graph_actor import subgraph_llm, subgraph_memory
 from reflexion.domains.textworld import trajectory as tr
 from reflexion.domains.textworld.games import game_file
 from reflexion.domains.textworld.heuristics import episode_end
 from reflexion.domains.textworld.pool import SessionPool, restore
 from reflexion.domains.textworld.react import take_turn
 from reflexion.domains.textworld.tasks import play_settings, recipe_of
-from reflexion.llm import RoleModel
-from reflexion.nodes.actor import actor_memory
 from reflexion.state import Strategy, Task, TrialRecord, Usage, merge_usage
 
 
@@ -42,6 +41,9 @@ class EpisodeInput(TypedDict):
     trial: NotRequired[int]
     reflections: NotRequired[list[str]]
     trials: NotRequired[list[TrialRecord]]
+    retry_temperature: NotRequired[float]
+    given_memory: NotRequired[dict[str, Any]]  # from act() (reflexion.domains.graph_actor)
+    given_options: NotRequired[dict[str, Any]]
 
 
 class EpisodeOutput(TypedDict):
@@ -70,12 +72,12 @@ def build_actor_graph(pool: SessionPool) -> CompiledStateGraph[Any, Any, Any, An
         settings = play_settings(state["task"])
         trajectory = state.get("trajectory", [])
         key = episode_key(state)
-        llm = RoleModel("actor", runtime.context.model("actor"))
+        llm = subgraph_llm(state, runtime)
         session = pool.check_out(key, game_file(recipe_of(state["task"])))
         try:
             if replayed := restore(session, trajectory):
                 runtime.stream_writer({"event": "textworld_replay", "message": f"replayed {replayed} commands to restore the game"})
-            step = take_turn(llm, actor_memory(state), trajectory, session, settings)
+            step = take_turn(llm, subgraph_memory(state), trajectory, session, settings)
         finally:
             pool.check_in(key, session)
         over = episode_end([*trajectory, step], settings) is not None

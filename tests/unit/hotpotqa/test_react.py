@@ -134,9 +134,12 @@ def test_a_checkpointed_run_resets_the_trajectory_and_carries_the_reflection(che
     assert not subgraph_keys & set(values)  # the subgraph's own keys stay inside it
 
 
-def test_a_run_resumes_in_the_middle_of_a_react_trial(checkpointer, task: Task) -> None:
+@pytest.mark.parametrize("built", ["with the domain", "without it"])
+def test_a_run_resumes_in_the_middle_of_a_react_trial(checkpointer, task: Task, built: str) -> None:
+    # Without the domain (the README's build_graph(checkpointer)), the plain actor node calls act(),
+    # which runs the same subgraph: LangGraph checkpoints its steps with the parent's checkpointer.
     domain = HotpotReActDomain()
-    graph = build_graph(checkpointer, actor_node=domain.actor_graph())
+    graph = build_graph(checkpointer, domain=domain if built == "with the domain" else None)
     config = thread_config("resume")
     broken = ScriptedChatModel(replies=[SOLVE[0], SOLVE[1], ConnectionError("endpoint went away")])
     with pytest.raises(ModelError, match="actor model .* failed"):
@@ -164,6 +167,14 @@ def test_plain_act_and_the_subgraph_give_the_same_trajectory(task: Task) -> None
     values, *_ = _run(InMemorySaver(), task, SOLVE)
     assert values["trajectory"] == plain.trajectory and values["candidate"] == plain.candidate
     assert isinstance(plain, Attempt)
+
+
+def test_act_counts_its_calls_on_the_role_and_keeps_its_sampling_options(task: Task) -> None:
+    step, model = make_step(task, *SOLVE)
+    step.llm.options = {"temperature": 0.7, "seed": 11}
+    HotpotReActDomain().act(step, ActorMemory())
+    assert step.llm.usage["calls"] == 3 and step.llm.usage["input_tokens"] == sum(len(p.split()) for p in model.prompts)
+    assert [(o.get("temperature"), o.get("seed")) for o in model.options] == [(0.7, 11)] * 3
 
 
 def test_plan_resume_continues_a_pending_react_trial_instead_of_replaying_it(checkpointer, task: Task) -> None:
