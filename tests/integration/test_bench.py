@@ -14,36 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from drivers.humaneval_script import HUMANEVAL_RULES
 from reflexion.testing.openai_stub import OpenAIStub, Rule, Script
-
-# HumanEval/0: wrong until a reflection names the bug. HumanEval/1: right at once, but one of the
-# evaluator's own tests is wrong, so the loop gives up on a solution the hidden tests pass.
-CLOSE_BAD = "```python\ndef has_close_elements(numbers, threshold):\n    return False\n```"
-CLOSE_GOOD = """```python
-def has_close_elements(numbers, threshold):
-    return any(abs(a - b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])
-```"""
-PARENS_GOOD = """```python
-def separate_paren_groups(paren_string):
-    groups, current, depth = [], "", 0
-    for c in paren_string.replace(" ", ""):
-        current += c
-        depth += {"(": 1, ")": -1}[c]
-        if depth == 0:
-            groups.append(current)
-            current = ""
-    return groups
-```"""
-HUMANEVAL_RULES = [
-    Rule("assert has_close_elements([1.0, 2.0, 3.0], 0.5) == False\nassert has_close_elements([1.0, 2.8, 3.0, 4.0, 5.0, 2.0], 0.3) == True",
-         model="stub-evaluator", when="has_close_elements"),
-    Rule("assert separate_paren_groups('( ) (( ))') == ['()', '(())']\nassert separate_paren_groups('()') == []", model="stub-evaluator"),
-    Rule("Lesson A: compare every pair of numbers.", model="stub-reflector", when="has_close_elements"),
-    Rule("Lesson B: the tests may be wrong.", model="stub-reflector"),
-    Rule(CLOSE_GOOD, model="stub-actor", when="Lesson A"),
-    Rule(CLOSE_BAD, model="stub-actor", when="def has_close_elements"),
-    Rule(PARENS_GOOD, model="stub-actor"),
-]
 
 # qa: every question wrong on trial 1, right after a lesson.
 QA_ANSWERS = {"first five prime": "28", "leap year": "366", "capital city of Australia": "Canberra", "3 chickens": "14"}
@@ -150,7 +122,7 @@ def test_the_demo_shows_a_failed_attempt_a_reflection_and_the_fix(env, tmp_path:
         result = reflexion("demo", "--task", "HumanEval/0", "--out", str(out), env={**env, **stub.client_env()})
     assert result.returncode == 0, result.stderr
     text = result.stdout
-    assert "strategy last_attempt_and_reflexion" in text and "up to 3 trials" in text
+    assert "strategy last_attempt_and_reflexion" in text and "up to 4 trials" in text
     assert text.index("trial 1 · evaluator ✗ failure") < text.index("Lesson A: compare every pair") < text.index("passed after 2 trial(s)")
     assert "What next" in text and "reflexion history bench:demo-" in text
     [row] = rows(out)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from drivers.cli import kill_cli_when
+from drivers.humaneval_script import HUMANEVAL_RULES
 from drivers.processes import alive, all_processes
 from drivers.ray_cluster import RayCluster, auth_env, local_ray_cluster
 from reflexion.testing.openai_stub import Fault, OpenAIStub, Request, Rule, Script, unused_port
@@ -135,6 +136,23 @@ def test_a_killed_driver_is_run_again_and_the_bench_resumes(cluster: RayCluster,
         finished = reflexion(bench_args(out), env)
         assert finished.returncode == 0 and len(stub.requests) == calls, "a finished bench asks nothing again"
         assert len(rows(out)) == 3
+
+
+def test_programming_tasks_run_their_sandboxed_tests_on_the_workers(cluster: RayCluster, postgres_url: str, tmp_path: Path) -> None:
+    # The self-tests and the hidden tests run in each worker's sandbox; the rows are the local bench's
+    # (tests/integration/test_bench.py runs the same script in one process).
+    out = tmp_path / "he.jsonl"
+    with OpenAIStub(Script(rules=HUMANEVAL_RULES)) as stub:
+        env = base_env() | stub.client_env() | {"REFLEXION_DB": postgres_url} | cluster.env
+        args = ["bench", "humaneval", "--task", "HumanEval/0", "HumanEval/1", "--max-trials", "3", "--out", str(out), "--executor", "ray"]
+        result = reflexion(args, env)
+    assert result.returncode == 0, result.stderr
+    by_id = {row["task_id"]: row for row in rows(out)}
+    assert sorted(by_id) == ["HumanEval/0", "HumanEval/1"], "every result exactly once"
+    close, parens = by_id["HumanEval/0"], by_id["HumanEval/1"]
+    assert (close["outcome"], close["passed_by_trial"], close["final"]["hidden_passed"]) == ("solved", [False, True], True)
+    assert (parens["outcome"], parens["passed_by_trial"], parens["passed"]) == ("failed", [True, True, True], True)
+    assert "Tests failed:" in close["verdicts"][0]["feedback"] and "output: False" in close["verdicts"][0]["feedback"]
 
 
 def test_without_ray_address_the_bench_starts_a_local_cluster_and_stops_it(postgres_url: str, tmp_path: Path) -> None:
