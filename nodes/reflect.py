@@ -8,7 +8,13 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from reflexion.context import Context
-from reflexion.lessons import repeated_lesson, whole_sentences, without_dangling_intro, without_prompt_echo
+from reflexion.lessons import (
+    repeated_lesson,
+    whole_sentences,
+    without_dangling_intro,
+    without_prompt_echo,
+    without_repeated_sentences,
+)
 from reflexion.llm import Reply, RoleModel
 from reflexion.prompts import load_prompt, render_prompt
 from reflexion.state import ReflexionState
@@ -55,7 +61,7 @@ def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
 
 
 def lesson(reply: Reply, instructions: list[str]) -> str:
-    """The lesson in a reflector's reply: whole sentences if it was cut off, without a dangling
-    "Here is the fix:" and without the prompt's own instructions copied into it."""
+    """The lesson in a reflector's reply: whole sentences if it was cut off, each sentence once,
+    without a dangling "Here is the fix:" and without the prompt's own instructions copied into it."""
     text = whole_sentences(reply.text) if reply.cut_off else without_dangling_intro(reply.text)
-    return without_prompt_echo(text, instructions)
+    return without_prompt_echo(without_repeated_sentences(text), instructions)

@@ -1,5 +1,5 @@
-"""What makes a reflector's reply a usable lesson: whole sentences, no dangling intro, none of the
-prompt's own words echoed back, and something other than a lesson already in memory.
+"""What makes a reflector's reply a usable lesson: whole sentences, each said once, no dangling
+intro, none of the prompt's own words echoed back, and something other than a lesson already in memory.
 
 A small reflector at temperature 0, shown its last lesson, tends to write it again (often word for
 word, sometimes with the prompt's closing instruction pasted after it). A lesson already in memory
@@ -45,6 +45,30 @@ def without_prompt_echo(text: str, instructions: Sequence[str]) -> str:
         if len(line.strip()) < _MIN_ECHO_CHARS or not any(_normal(line) in part for part in fixed)
     ]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
+def without_repeated_sentences(text: str) -> str:
+    """The reply with each sentence kept once: a small model at temperature 0 can fall into saying one
+    sentence over and over until the token limit ("The failure is a result of ... The failure is a
+    result of ..."); the repeats say nothing the first one did not. Short sentences (under 30
+    characters, "For example:") and line breaks are left as they are."""
+    seen: set[str] = set()
+    out: list[str] = []
+    start, after_break = 0, False
+    for match in [*_SENTENCE_END.finditer(text), None]:
+        end = match.end() if match else len(text)
+        sentence, start = text[start:end], end
+        if after_break:  # the sentence after a dropped one that began a paragraph begins it now
+            sentence, after_break = sentence.lstrip(" \t"), False
+        key = _normal(sentence)
+        if len(key) >= _MIN_ECHO_CHARS and key in seen:
+            lead = sentence[: len(sentence) - len(sentence.lstrip())]
+            after_break = "\n" in lead
+            out.append(lead if after_break else "")  # keep the paragraph break, drop the repeat
+        else:
+            seen.add(key)
+            out.append(sentence)
+    return re.sub(r"\n{3,}", "\n\n", "".join(out)).strip()
 
 
 def repeated_lesson(text: str, earlier: Sequence[str]) -> int | None:

@@ -102,6 +102,12 @@ def test_the_prompts_own_instruction_copied_into_a_reflection_is_dropped(checkpo
     assert values["reflections"] == ["I forgot that 2 is prime."]
 
 
+def test_a_sentence_said_over_and_over_is_kept_once(checkpointer):
+    loop = " The mistake was in counting the primes." * 6
+    values, _, _ = run(checkpointer, ["Answer: 27", f"I started at 3.{loop}\n\nNext time start at 2.{loop}", "Answer: 28"])
+    assert values["reflections"] == ["I started at 3. The mistake was in counting the primes.\n\nNext time start at 2."]
+
+
 def test_a_lesson_written_again_is_asked_for_once_more_sampled(checkpointer):
     replies = ["Answer: 27", "Count again.", "Answer: 26", " count  AGAIN. ", "Start the count at 2.", "Answer: 28"]
     values, model, _ = run(checkpointer, replies, retry_temperature=0.7)

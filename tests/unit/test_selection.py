@@ -10,7 +10,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from reflexion.context import Context
 from reflexion.domains import get_domain
 from reflexion.graphs import build_graph
-from reflexion.lessons import whole_sentences, without_dangling_intro
+from reflexion.lessons import whole_sentences, without_dangling_intro, without_repeated_sentences
 from reflexion.runner import stream, thread_config
 from reflexion.selection import answer_after, best_trial, repeated_trial
 from reflexion.state import new_run
@@ -93,6 +93,14 @@ def test_a_cut_off_reflection_keeps_its_whole_sentences_only() -> None:
     assert whole_sentences("The loop is off by one. Next time I will star") == "The loop is off by one."
     assert whole_sentences("Check e.g. empty lists. Then ```python\ndef f(x): re") == "Check e.g. empty lists."
     assert whole_sentences("no full stop at all") == "no full stop at all"
+
+
+def test_each_sentence_of_a_reflection_is_kept_once_and_short_ones_are_left_alone() -> None:
+    said = "The loop stops one element early."
+    assert without_repeated_sentences(f"{said} {said} Next time use range(n). {said}") == f"{said} Next time use range(n)."
+    assert without_repeated_sentences(f"{said}\n\n{said} Sort the list first.") == f"{said}\n\nSort the list first."
+    assert without_repeated_sentences("Wrong. Wrong. Try e.g. 2.") == "Wrong. Wrong. Try e.g. 2."
+    assert without_repeated_sentences("no full stop, said once") == "no full stop, said once"
 
 
 def test_a_reflection_stopped_at_a_code_block_loses_the_line_that_announced_it() -> None:
