@@ -1,7 +1,7 @@
 """A domain whose actor is a LangGraph subgraph (ReAct: one graph step per model turn) has one driver,
 that graph. The loop puts it in the actor's place (``build_graph(domain=...)``), where every step is
 checkpointed and streamed; :func:`act_with_graph` runs the very same graph start to end as one plain
-``act()`` call (a graph built without the domain, a script, a notebook).
+``act()`` call (a graph built without the domain, a script, a notebook), without checkpoints.
 
 The subgraph's nodes read their memory and model options through :func:`subgraph_memory` and
 :func:`subgraph_llm`: from the loop's state keys when the loop runs them (the same rules as the
@@ -10,11 +10,12 @@ plain actor node), or from what ``act()`` was handed, which this module puts in 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextvars import copy_context
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from langgraph.config import get_config
+from langchain_core.runnables.config import var_child_runnable_config
 
 from reflexion.domains.base import ActorMemory, Attempt, Step
 from reflexion.llm import RoleModel
@@ -32,46 +33,45 @@ Progress = Callable[[list[dict[str, Any]]], dict[str, Any]]
 
 
 def act_with_graph(domain: Domain, graph: CompiledStateGraph, step: Step, memory: ActorMemory, progress: Progress) -> Attempt:
-    """One trial through ``graph``: the memory, the model and its options are ``act()``'s own, the
-    calls are counted on ``step.llm``. Called from a node of a running graph (the plain actor node),
-    LangGraph runs it as that node's subgraph, checkpointed with the parent's checkpointer and
-    streamed as its updates; called outside one, each new trajectory step is announced through
-    ``step.emit`` with ``progress``."""
-    from reflexion.context import Context
+    """One trial through ``graph``, as one plain call: the memory, the model and its options are
+    ``act()``'s own, each new trajectory step is announced through ``step.emit`` with ``progress``,
+    the calls are counted on ``step.llm``.
 
-    announce = not _inside_a_graph()  # inside one, the steps stream as the subgraph's updates
+    It runs apart from any graph run that called it (the plain actor node): not as that node's
+    subgraph, so with no checkpoints of its own. A node that calls ``act()`` twice (the actor node's
+    redraw) and is resumed after a crash must not find the second call's steps under the first's
+    name; an interrupted ``act()`` plays its trial again, like any node. For a checkpoint per step,
+    ``build_graph(domain=...)`` puts the graph itself in the actor's place."""
+    from reflexion.context import Context
 
     model = step.llm.model
     context = Context.of(actor=model, evaluator=model, reflector=model, domain=domain)
     given: dict[str, Any] = {"task": step.task, "strategy": "none", "memory_window": 0,
-             "given_memory": asdict(memory), "given_options": dict(step.llm.options)}  # fmt: skip
-    trajectory: list[dict[str, Any]] = []
-    final: dict[str, Any] = {}
+                             "given_memory": asdict(memory), "given_options": dict(step.llm.options)}  # fmt: skip
+    # The graph runs in a copy of this context where no run is current; the events go out from here,
+    # where step.emit (the calling node's stream writer) belongs.
+    alone = copy_context()
+    alone.run(var_child_runnable_config.set, None)
     modes: list[StreamMode] = ["updates", "custom", "values"]
     # type: ignore: the overloads type `context` by the graph's context schema, which a bare
     # CompiledStateGraph (what actor_graph() returns) leaves at None
-    for mode, chunk in graph.stream(given, context=context, stream_mode=modes):  # type: ignore[call-overload]
+    chunks: Iterator[tuple[str, Any]] = alone.run(graph.stream, given, context=context, stream_mode=modes)  # type: ignore[arg-type]
+    trajectory: list[dict[str, Any]] = []
+    final: dict[str, Any] = {}
+    while (item := alone.run(next, chunks, None)) is not None:
+        mode, chunk = item
         if mode == "custom":
             step.emit(chunk)
         elif mode == "updates":
             for update in chunk.values():
                 for taken in (update or {}).get("trajectory", []):
                     trajectory.append(taken)
-                    if announce:
-                        step.emit(progress(trajectory))
+                    step.emit(progress(trajectory))
         else:
             final = chunk
-    for usage in final.get("usage", {}).values():
+    if usage := final.get("usage", {}).get("actor"):  # the subgraph's nodes play the actor
         step.llm.add_usage(usage)
     return Attempt(candidate=final.get("candidate", ""), trajectory=final.get("trajectory", trajectory), domain_data=final.get("domain_data", {}))
-
-
-def _inside_a_graph() -> bool:
-    try:
-        get_config()
-    except RuntimeError:  # "called outside of a runnable context"
-        return False
-    return True
 
 
 def subgraph_memory(state: Mapping[str, Any]) -> ActorMemory:

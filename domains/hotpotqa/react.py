@@ -1,10 +1,10 @@
 """The ReAct actor: think, act on the paragraphs, observe, until ``finish[...]`` or the step cap.
 
 One step is a model call (:func:`think`) and a tool call (:func:`take_action`); the trial's steps are
-its trajectory (short-term memory). :class:`HotpotReActDomain` runs them in two ways that give the
-same trajectory: :meth:`~HotpotReActDomain.act`, a LangGraph subgraph whose every step is a
-checkpointed, streamed graph step (``reflexion run`` uses it), and :meth:`~HotpotReActDomain.act`,
-which runs that same graph as one call (``reflexion.domains.graph_actor``).
+its trajectory (short-term memory). :class:`HotpotReActDomain` drives them with one LangGraph
+subgraph, :meth:`~HotpotReActDomain.actor_graph`, whose every step is a checkpointed, streamed graph
+step in the loop (``reflexion run`` uses it); :meth:`~HotpotReActDomain.act` runs that same graph as
+one call (``reflexion.domains.graph_actor``).
 """
 
 from __future__ import annotations

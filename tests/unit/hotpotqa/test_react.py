@@ -134,12 +134,9 @@ def test_a_checkpointed_run_resets_the_trajectory_and_carries_the_reflection(che
     assert not subgraph_keys & set(values)  # the subgraph's own keys stay inside it
 
 
-@pytest.mark.parametrize("built", ["with the domain", "without it"])
-def test_a_run_resumes_in_the_middle_of_a_react_trial(checkpointer, task: Task, built: str) -> None:
-    # Without the domain (the README's build_graph(checkpointer)), the plain actor node calls act(),
-    # which runs the same subgraph: LangGraph checkpoints its steps with the parent's checkpointer.
+def test_a_run_resumes_in_the_middle_of_a_react_trial(checkpointer, task: Task) -> None:
     domain = HotpotReActDomain()
-    graph = build_graph(checkpointer, domain=domain if built == "with the domain" else None)
+    graph = build_graph(checkpointer, domain=domain)
     config = thread_config("resume")
     broken = ScriptedChatModel(replies=[SOLVE[0], SOLVE[1], ConnectionError("endpoint went away")])
     with pytest.raises(ModelError, match="actor model .* failed"):
@@ -152,6 +149,28 @@ def test_a_run_resumes_in_the_middle_of_a_react_trial(checkpointer, task: Task, 
     assert len(resumed.prompts) == 1 and "Observation 2: Mara Quinn (born 1961)" in resumed.prompts[0]  # steps 1-2 were kept
     assert [s["action"] for s in values["trajectory"]] == ["search[Brightwater Records]", "search[Mara Quinn]", "finish[1961]"]
     assert values["usage"]["actor"]["calls"] == 3
+
+
+def test_without_the_domain_an_interrupted_trial_is_played_again_from_its_start(checkpointer, task: Task) -> None:
+    # build_graph(checkpointer) alone (the README's snippet): the plain actor node calls act(), which
+    # runs the same subgraph as one uncheckpointed call, twice when the attempt repeats the last one
+    # (the redraw). A crash in the redraw leaves no half-played steps to be mistaken for the first draw.
+    domain = HotpotReActDomain()
+    graph = build_graph(checkpointer)
+    config, start = thread_config("plain"), new_run(task, strategy="last_attempt_and_reflexion", max_trials=3, retry_temperature=0.7)
+    broken = ScriptedChatModel(replies=[*WRONG, *WRONG, SOLVE[0], ConnectionError("endpoint went away")])
+    lessons = ScriptedChatModel(replies=[LESSON])
+    with pytest.raises(ModelError):
+        stream(graph, start, config, Context.of(actor=broken, evaluator=broken, reflector=lessons, domain=domain))
+    assert graph.get_state(config).next == ("actor",) and len(graph.get_state(config).values["trials"]) == 1
+
+    resumed = ScriptedChatModel(replies=[*WRONG, *SOLVE])
+    values = stream(graph, None, config, Context.of(actor=resumed, evaluator=resumed, reflector=lessons, domain=domain))
+    assert values["outcome"] == "solved" and values["trial"] == 2
+    steps = [(s["action"], s.get("redrawn")) for s in values["trials"][1]["trajectory"]]
+    assert steps == [("search[Brightwater Records]", "repeated trial 1"), ("finish[1994]", "repeated trial 1"),
+                     ("search[Brightwater Records]", None), ("search[Mara Quinn]", None), ("finish[1961]", None)]  # fmt: skip
+    assert len(resumed.prompts) == 5 and values["usage"]["actor"]["calls"] == 2 + 5
 
 
 def test_the_subgraph_refuses_another_domain_in_the_context(task: Task) -> None:
