@@ -122,7 +122,7 @@ def test_the_demo_shows_a_failed_attempt_a_reflection_and_the_fix(env, tmp_path:
         result = reflexion("demo", "--task", "HumanEval/0", "--out", str(out), env={**env, **stub.client_env()})
     assert result.returncode == 0, result.stderr
     text = result.stdout
-    assert "strategy last_attempt_and_reflexion" in text and "up to 4 trials" in text
+    assert "strategy last_attempt_and_reflexion" in text and "up to 3 trials" in text
     assert text.index("trial 1 · evaluator ✗ failure") < text.index("Lesson A: compare every pair") < text.index("passed after 2 trial(s)")
     assert "What next" in text and "reflexion history bench:demo-" in text
     [row] = rows(out)
