@@ -30,6 +30,7 @@ def summary_table(summaries: Sequence[BenchSummary]) -> Table:
     row("fixed / broken after trial 1", [f"{s.fixed} / {s.broken}" for s in summaries])
     row("self-test false positives", [str(s.false_positives) if s.false_positives else "n/a" for s in summaries])
     row("self-test false negatives", [str(s.false_negatives) if s.false_negatives else "n/a" for s in summaries])
+    row("trials after a passing answer", [f"{s.after_pass} in {s.after_pass_tasks} tasks" if s.after_pass else "n/a" for s in summaries])
     row("LLM calls (per solved task)", [f"{s.calls} ({_number(s.per_solved(s.calls))})" for s in summaries])
     row("tokens (per solved task)", [f"{s.tokens} ({_number(s.per_solved(s.tokens))})" for s in summaries])
     row("wall time (per task)", [f"{s.wall_s:.1f}s ({_number(s.wall_s / s.tasks if s.tasks else None, 's')})" for s in summaries])

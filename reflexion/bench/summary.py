@@ -13,6 +13,10 @@ Definitions (see docs/bench.md):
 - false-negative rate: of the tasks the loop gave up on, the share whose final result passed.
   Both count only tasks whose final score has a pass flag (``passed`` or ``hidden_passed``);
   ``None`` when none has (a domain without ``score()``, or one that reports only e.g. F1).
+- trials after a passing answer: trials a thread ran after the answer it would have returned
+  already passed the final scoring (the loop's own tests rejected a right answer, or it kept going
+  for another reason), of all trials run; only rows with ``passed_by_trial``. The budget a wrong
+  self-written test takes from the tasks that need it.
 - tokens and calls per solved task: everything spent on all tasks (failed ones included) divided by
   the number of tasks that passed.
 """
@@ -56,6 +60,8 @@ class BenchSummary:
     wall_s: float = 0.0  # all tasks, added up
     fixed: int = 0  # failed after trial 1, passed in the end
     broken: int = 0  # passed after trial 1, failed in the end
+    after_pass: Ratio | None = None  # trials run after a passing answer, of all trials (rows with passed_by_trial)
+    after_pass_tasks: int = 0  # the tasks that ran such trials
 
     @property
     def solved(self) -> int:
@@ -99,6 +105,8 @@ class BenchSummary:
             "lift": None if self.final is None or self.baseline is None else self.final - self.baseline,
             "fixed_after_trial_1": self.fixed,
             "broken_after_trial_1": self.broken,
+            "trials_after_a_passing_answer": self.after_pass.to_dict() if self.after_pass else None,
+            "tasks_with_trials_after_a_passing_answer": self.after_pass_tasks,
             "false_positives": self.false_positives.to_dict() if self.false_positives else None,
             "false_negatives": self.false_negatives.to_dict() if self.false_negatives else None,
             "calls": self.calls,
@@ -119,6 +127,16 @@ def passed_after(row: ResultRow, budget: int) -> bool:
     return bool(row["passed"] and row["trials"] <= budget)
 
 
+def trials_after_pass(row: ResultRow) -> int | None:
+    """Trials the row's thread ran after its answer first passed the final scoring; None without
+    ``passed_by_trial``."""
+    by_trial = row.get("passed_by_trial")
+    if not by_trial:
+        return None
+    first = next((t for t, passed in enumerate(by_trial, start=1) if passed), None)
+    return 0 if first is None else row["trials"] - first
+
+
 def summarize(rows: Iterable[ResultRow], label: str = "") -> BenchSummary:
     rows = list(rows)
     horizon = max((max(row["max_trials"], row["trials"]) for row in rows), default=0)
@@ -132,6 +150,9 @@ def summarize(rows: Iterable[ResultRow], label: str = "") -> BenchSummary:
         gave_up = [row for row in scored if row["outcome"] != "solved"]
         false_positives = Ratio(sum(not row["passed"] for row in said_solved), len(said_solved))
         false_negatives = Ratio(sum(row["passed"] for row in gave_up), len(gave_up))
+
+    after = [(row, n) for row in rows if (n := trials_after_pass(row)) is not None]
+    after_pass = Ratio(sum(n for _, n in after), sum(row["trials"] for row, _ in after)) if after else None
 
     usage: dict[str, Usage] = {}
     for row in rows:
@@ -148,4 +169,6 @@ def summarize(rows: Iterable[ResultRow], label: str = "") -> BenchSummary:
         wall_s=sum(float(row.get("wall_s") or 0.0) for row in rows),
         fixed=sum(bool(row["passed"]) and not passed_after(row, 1) for row in rows),
         broken=sum(passed_after(row, 1) and not row["passed"] for row in rows),
+        after_pass=after_pass,
+        after_pass_tasks=sum(n > 0 for _, n in after),
     )

@@ -44,6 +44,20 @@ def test_false_positives_and_negatives_are_shares_of_the_loops_own_verdicts() ->
     assert str(summary.false_positives) == "1/3 (33.3%)"
 
 
+def test_trials_run_after_the_answer_already_passed_are_counted() -> None:
+    rows = [
+        {**row("a", "solved", 1, True, final={"passed": True}), "passed_by_trial": [True]},
+        {**row("b", "failed", 3, True, final={"hidden_passed": True}), "passed_by_trial": [True, True, True]},  # rejected twice
+        {**row("c", "solved", 3, True, final={"passed": True}), "passed_by_trial": [False, True, True]},
+        {**row("d", "failed", 3, False, final={"passed": False}), "passed_by_trial": [False, False, False]},
+        row("e", "solved", 2, True, final={"passed": True}),  # an old row without passed_by_trial: not counted
+    ]
+    summary = summarize(rows)
+    assert (summary.after_pass, summary.after_pass_tasks) == (Ratio(3, 10), 2)  # b: 2, c: 1, of 1 + 3 + 3 + 3 trials
+    assert summary.to_dict()["trials_after_a_passing_answer"] == {"count": 3, "of": 10, "rate": 0.3}
+    assert summarize(ROWS).after_pass is None
+
+
 def test_cost_per_solved_task_counts_failed_tasks_too() -> None:
     summary = summarize(ROWS)
     assert (summary.calls, summary.tokens) == (18, 1100)
