@@ -1,8 +1,8 @@
 """A second look at a self-written test that fails an implementation the docstring's examples accept.
 
 A small test writer, asked for five tests at once, gets an expected value wrong now and then, and the
-loop then spends trials "fixing" a right implementation. Asked again about that one call alone, and
-to work it out step by step, it can see its mistake: when its new answer is what the implementation
+loop then spends trials "fixing" a right implementation. Asked again about that one call alone, it
+can see its mistake: when its new answer is what the implementation
 returned (and not what the test expected), the test is taken to be wrong. Opt-in
 (``recheck_self_tests``: how many tests per run may be looked at again); each costs one evaluator call.
 """
@@ -16,6 +16,9 @@ from reflexion.llm import RoleModel
 from reflexion.prompts import render_prompt
 
 _RESULT = re.compile(r"^\s*result\s*:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+# The value alone, not a worked answer: asked to work it out step by step, the 0.5B model wrote until
+# its 400-token limit and never reached the value (the first task of bench/tuning's made-up set).
+MAX_TOKENS = 80
 
 
 def rederive(llm: RoleModel, task_prompt: str, test: str) -> str | None:
@@ -25,7 +28,7 @@ def rederive(llm: RoleModel, task_prompt: str, test: str) -> str | None:
     call = call_of(test)
     if call is None:
         return None
-    reply = llm.ask(render_prompt("recheck", "programming", task=task_prompt.strip("\n"), call=call))
+    reply = llm.ask(render_prompt("recheck", "programming", task=task_prompt.strip("\n"), call=call), max_tokens=MAX_TOKENS)
     found = _RESULT.findall(reply)
     value = found[-1].strip().strip("`").strip() if found else ""
     return value if literal(value) is not None else None

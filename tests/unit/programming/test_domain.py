@@ -422,7 +422,8 @@ def test_rechecking_drops_a_self_written_test_the_evaluator_works_out_again_as_t
     assert values["domain_data"]["self_tests_disputed"] == [WRONG_TEST]
     assert values["domain_data"]["self_tests_rechecked"] == {WRONG_TEST: "True"}
     asked = models["evaluator"].prompts[1]
-    assert f"What does `{ENTRY}([1.0, 1.0], 0.1)` return?" in asked and "def check" not in asked  # the call, never the hidden tests
+    assert f"What does `{ENTRY}([1.0, 1.0], 0.1)` return" in asked and "def check" not in asked  # the call, never the hidden tests
+    assert models["evaluator"].options[1]["max_tokens"] == 80, "the value alone: a worked answer ran to the token limit"
     assert values["domain_data"]["options"]["recheck_self_tests"] == 2
 
 
