@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
+from reflexion.domains.programming.testplan import equality
 from reflexion.llm import RoleModel
 from reflexion.prompts import render_prompt
 
@@ -42,13 +43,13 @@ def contradicts(test: str, rederived: str, actual: str) -> bool:
 
 
 def call_of(test: str) -> str | None:
-    compare = _compare(test)
-    return ast.unparse(compare.left) if compare is not None else None
+    pair = equality(test)
+    return ast.unparse(pair[0]) if pair is not None else None
 
 
 def expected_of(test: str) -> tuple[object] | None:
-    compare = _compare(test)
-    return literal(ast.unparse(compare.comparators[0])) if compare is not None else None
+    pair = equality(test)
+    return literal(ast.unparse(pair[1])) if pair is not None else None
 
 
 def literal(source: str) -> tuple[object] | None:
@@ -57,16 +58,3 @@ def literal(source: str) -> tuple[object] | None:
         return (ast.literal_eval(source),)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return None
-
-
-def _compare(test: str) -> ast.Compare | None:
-    try:
-        tree = ast.parse(test)
-    except SyntaxError:
-        return None
-    if len(tree.body) != 1 or not isinstance(statement := tree.body[0], ast.Assert):
-        return None
-    compare = statement.test
-    if isinstance(compare, ast.Compare) and len(compare.ops) == 1 and isinstance(compare.ops[0], ast.Eq):
-        return compare
-    return None

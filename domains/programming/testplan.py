@@ -59,8 +59,8 @@ def plan(visible: Sequence[str], own: Sequence[str]) -> TestPlan:
     return TestPlan(visible=list(visible), own=kept, dropped=dropped)
 
 
-def _call_and_expected(test: str) -> tuple[str, ast.expr] | None:
-    """``("f(1, 2)", <expr 3>)`` for ``assert f(1, 2) == 3``; None for any other shape."""
+def equality(test: str) -> tuple[ast.expr, ast.expr] | None:
+    """``(<expr f(1, 2)>, <expr 3>)`` for ``assert f(1, 2) == 3``; None for any other shape."""
     try:
         tree = ast.parse(test)
     except SyntaxError:
@@ -70,7 +70,13 @@ def _call_and_expected(test: str) -> tuple[str, ast.expr] | None:
     compare = statement.test
     if not isinstance(compare, ast.Compare) or len(compare.ops) != 1 or not isinstance(compare.ops[0], ast.Eq):
         return None
-    return ast.dump(compare.left), compare.comparators[0]
+    return compare.left, compare.comparators[0]
+
+
+def _call_and_expected(test: str) -> tuple[str, ast.expr] | None:
+    """``(<the call, dumped>, <expr 3>)`` for ``assert f(1, 2) == 3``: the call as a key."""
+    pair = equality(test)
+    return (ast.dump(pair[0]), pair[1]) if pair is not None else None
 
 
 def _same_value(a: ast.expr, b: ast.expr) -> bool:
