@@ -26,6 +26,11 @@ Role = Literal["actor", "evaluator", "reflector"]
 ROLES: tuple[Role, ...] = ("actor", "evaluator", "reflector")
 DEFAULT_REMOTE_MODEL = "gpt-4o-mini"
 DEFAULT_MAX_TOKENS: dict[Role, int] = {"actor": 1024, "evaluator": 400, "reflector": 300}
+# The embedded server runs on the machine's CPU, one request at a time: on a busy 2-core machine a
+# 1,024-token reply at 3-4 tokens/s, queued behind the other roles' calls, takes minutes, and a
+# request given up and sent again only queues behind the one the server is still writing. So its
+# default timeout is there to catch a hung server, not a slow one (REFLEXION_TIMEOUT still wins).
+EMBEDDED_TIMEOUT_S = 1800.0
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,11 @@ def open_models(
     with LocalServer(path) as server:
         announce(f"Using the embedded local model {path.name} at {server.base_url} (set OPENAI_API_KEY or REFLEXION_BASE_URL to use another endpoint).")
         yield {
-            role: chat_model(replace(s, model=path.stem, base_url=server.base_url, api_key="local"))
+            role: chat_model(replace(s, model=path.stem, base_url=server.base_url, api_key="local", timeout_s=_embedded_timeout(env, role, s)))
             for role, s in settings.items()
         }
+
+
+def _embedded_timeout(env: Mapping[str, str], role: Role, settings: ModelSettings) -> float:
+    """The role's timeout against the embedded server: the one set in the environment, else :data:`EMBEDDED_TIMEOUT_S`."""
+    return settings.timeout_s if _lookup(env, role, "TIMEOUT") is not None else EMBEDDED_TIMEOUT_S

@@ -66,3 +66,38 @@ def test_one_endpoint_for_all_three_roles():
 def test_a_model_name_without_a_key_is_a_missing_key_not_the_embedded_model():
     with pytest.raises(SettingsError, match="REFLEXION_MODEL is set but no endpoint is: set OPENAI_API_KEY"), open_models({"REFLEXION_MODEL": "gpt-4o"}):
         pass
+
+
+class _FakeServer:
+    """Stands in for the embedded llama.cpp server: no process, a fixed URL."""
+
+    base_url = "http://127.0.0.1:9/v1"
+
+    def __init__(self, path):
+        self.path = path
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+@pytest.fixture
+def embedded(monkeypatch, tmp_path):
+    import reflexion.local
+
+    model = tmp_path / "tiny.gguf"
+    monkeypatch.setattr(reflexion.local, "LocalServer", _FakeServer)
+    monkeypatch.setattr(reflexion.local, "find_gguf", lambda name=None, announce=print: model)
+    return model
+
+
+def test_the_embedded_model_waits_long_for_a_slow_cpu_reply_unless_a_timeout_is_set(embedded):
+    from reflexion.models import EMBEDDED_TIMEOUT_S
+
+    with open_models({}, announce=lambda line: None) as models:
+        assert {role: llm.request_timeout for role, llm in models.items()} == dict.fromkeys(ROLES, EMBEDDED_TIMEOUT_S)
+        assert models["actor"].openai_api_base == _FakeServer.base_url and models["actor"].model_name == "tiny"
+    with open_models({"REFLEXION_TIMEOUT": "60", "REFLEXION_REFLECTOR_TIMEOUT": "5"}, announce=lambda line: None) as models:
+        assert {role: llm.request_timeout for role, llm in models.items()} == {"actor": 60.0, "evaluator": 60.0, "reflector": 5.0}
