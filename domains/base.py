@@ -3,10 +3,16 @@
 A domain loads its tasks, lets the actor attempt one, and evaluates the attempt. The loop
 (``graphs/reflexion.py``) never looks inside a task; adding a domain means writing one of these
 and registering its name in ``domains/__init__.py`` (or under the ``reflexion.domains`` entry point).
+
+``aact`` and ``aevaluate`` are the same calls for the async graph (``ainvoke``, ``astream``,
+``reflexion bench``). By default they run ``act`` / ``evaluate`` in a worker thread of the event
+loop's executor (a bounded pool), so a domain written only synchronously works there too and never
+stalls the other tasks; a domain overrides them to ``await step.llm.areply(...)`` instead.
 """
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -85,6 +91,16 @@ class Domain(ABC):
     @abstractmethod
     def evaluate(self, step: Step, attempt: Attempt) -> Evaluation:
         """Score the attempt. This is the *internal* verdict the loop acts on."""
+
+    async def aact(self, step: Step, memory: ActorMemory) -> Attempt:
+        """:meth:`act` on the event loop (default: ``act`` in a worker thread, so blocking model
+        calls and tools stay off the loop)."""
+        return await asyncio.to_thread(self.act, step, memory)
+
+    async def aevaluate(self, step: Step, attempt: Attempt) -> Evaluation:
+        """:meth:`evaluate` on the event loop (default: ``evaluate`` in a worker thread, where
+        sandbox runs and other blocking work happen)."""
+        return await asyncio.to_thread(self.evaluate, step, attempt)
 
     def render_trial(self, record: TrialRecord) -> str:
         """The trial as text, for the self-reflection prompt and the ``last_attempt`` strategies

@@ -22,10 +22,11 @@ from langgraph.store.base import BaseStore
 
 from reflexion.context import Context
 from reflexion.domains.base import Domain
-from reflexion.nodes.actor import actor
+from reflexion.nodes.actor import aactor, actor
 from reflexion.nodes.decide import decide
-from reflexion.nodes.evaluator import evaluator
-from reflexion.nodes.reflect import reflect
+from reflexion.nodes.dual import dual
+from reflexion.nodes.evaluator import aevaluator, evaluator
+from reflexion.nodes.reflect import areflect, reflect
 from reflexion.nodes.review import review
 from reflexion.state import ReflexionState
 
@@ -48,20 +49,22 @@ def build_graph(
     actor_node: CompiledStateGraph | None = None,
 ) -> CompiledStateGraph[Any, Any, Any, Any]:
     """The compiled loop. With ``domain``, its own actor subgraph (``actor_graph()``, e.g. ReAct)
-    takes the actor's place when it has one; ``actor_node`` sets one explicitly."""
+    takes the actor's place when it has one; ``actor_node`` sets one explicitly. Every node has a
+    synchronous and an asynchronous body (``nodes/dual.py``): ``invoke`` runs the first, ``ainvoke``
+    and ``astream`` the second (model calls with ``ainvoke``, blocking domain work in worker threads)."""
     if actor_node is None and domain is not None:
         actor_node = domain.actor_graph()
     builder = StateGraph(ReflexionState, context_schema=Context)
-    builder.add_node("actor", actor_node if actor_node is not None else actor)
-    builder.add_node("evaluator", evaluator)
-    builder.add_node("decide", decide)
-    builder.add_node("reflect", reflect)
-    builder.add_node("review", review)
+    builder.add_node("actor", actor_node if actor_node is not None else dual(actor, aactor))
+    builder.add_node("evaluator", dual(evaluator, aevaluator))
+    builder.add_node("decide", dual(decide))
+    builder.add_node("reflect", dual(reflect, areflect))
+    builder.add_node("review", dual(review))
 
     builder.add_edge(START, "actor")
     builder.add_edge("actor", "evaluator")
     builder.add_edge("evaluator", "decide")
-    builder.add_conditional_edges("decide", route_after_decide)
-    builder.add_conditional_edges("reflect", route_after_reflect)
+    builder.add_conditional_edges("decide", dual(route_after_decide))
+    builder.add_conditional_edges("reflect", dual(route_after_reflect))
     builder.add_edge("review", "actor")
     return builder.compile(checkpointer=checkpointer, store=store, name="reflexion")

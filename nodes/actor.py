@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from reflexion.context import Context
-from reflexion.domains.base import ActorMemory, Step
+from reflexion.domains.base import ActorMemory, Attempt, Domain, Step
 from reflexion.llm import RoleModel
+from reflexion.nodes.dual import adrive, drive
 from reflexion.selection import repeated_trial
 from reflexion.state import ReflexionState
 
@@ -42,12 +44,26 @@ def sampling(state: Mapping[str, Any], *, redraw: bool = False) -> dict[str, Any
 
 
 def actor(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
+    domain, step = _start(state, runtime)
+    return drive(_attempts(state, domain, step), partial(domain.act, step))
+
+
+async def aactor(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """:func:`actor` on the event loop (``ainvoke``/``astream``): the domain's ``aact``."""
+    domain, step = _start(state, runtime)
+    return await adrive(_attempts(state, domain, step), partial(domain.aact, step))
+
+
+def _start(state: ReflexionState, runtime: Runtime[Context]) -> tuple[Domain, Step]:
     domain = runtime.context.resolved_domain(state.get("domain_settings"))
-    model = runtime.context.model("actor")
-    llm = RoleModel("actor", model, options=sampling(state))
-    step = Step(task=state["task"], llm=llm, domain_data=state.get("domain_data", {}), emit=runtime.stream_writer)
+    llm = RoleModel("actor", runtime.context.model("actor"), options=sampling(state))
+    return domain, Step(task=state["task"], llm=llm, domain_data=state.get("domain_data", {}), emit=runtime.stream_writer)
+
+
+def _attempts(state: ReflexionState, domain: Domain, step: Step) -> Generator[ActorMemory, Attempt, dict[str, Any]]:
+    """The node's logic: yields the memory for each attempt it asks the domain for (see ``nodes/dual.py``)."""
     memory = actor_memory(state)
-    attempt = domain.act(step, memory)
+    attempt = yield memory
     trials = state.get("trials", [])
     copied = repeated_trial([*trials, {"trial": state["trial"], "candidate": attempt.candidate}], domain.same_candidate)
     if copied is not None and state.get("retry_temperature", 0.0) > 0:
@@ -55,13 +71,13 @@ def actor(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
         # attempt failed. Ask again at once, told so and without the code (the domain decides what
         # "without" means), sampled; the trial is the second draw.
         step.emit({"message": f"the attempt repeats trial {copied}; drawing a new one"})
-        llm.options = sampling(state, redraw=True)
-        second = domain.act(step, replace(memory, repeated=copied))
+        step.llm.options = sampling(state, redraw=True)
+        second = yield replace(memory, repeated=copied)
         first_steps = [{**entry, "redrawn": f"repeated trial {copied}"} for entry in attempt.trajectory]
         attempt = replace(second, trajectory=[*first_steps, *second.trajectory], domain_data={**attempt.domain_data, **second.domain_data})
     return {
         "candidate": attempt.candidate,
         "trajectory": attempt.trajectory,
         "domain_data": attempt.domain_data,
-        "usage": llm.usage_update(),
+        "usage": step.llm.usage_update(),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Generator
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -16,13 +17,31 @@ from reflexion.lessons import (
     without_repeated_sentences,
 )
 from reflexion.llm import Reply, RoleModel
+from reflexion.nodes.dual import adrive, drive
 from reflexion.prompts import load_prompt, render_prompt
 from reflexion.state import ReflexionState
 
 MAX_REFLECTION_CHARS = 2000
 
 
+# A reflection is a lesson in words (every reflect prompt says: a plan, not code). Small models
+# paste a whole new implementation anyway, which costs most of the call; stop where one begins.
+STOP = ["```"]
+
+
 def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
+    llm = RoleModel("reflector", runtime.context.model("reflector"))
+    return drive(_reflection(state, runtime, llm), lambda call: llm.reply(**call))
+
+
+async def areflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """:func:`reflect` on the event loop (the model's ``ainvoke``)."""
+    llm = RoleModel("reflector", runtime.context.model("reflector"))
+    return await adrive(_reflection(state, runtime, llm), lambda call: llm.areply(**call))
+
+
+def _reflection(state: ReflexionState, runtime: Runtime[Context], llm: RoleModel) -> Generator[dict[str, Any], Reply, dict[str, Any]]:
+    """The node's logic: yields each call to the reflector (``RoleModel.reply``'s arguments; see ``nodes/dual.py``)."""
     domain = runtime.context.resolved_domain(state.get("domain_settings"))
     last = state["trials"][-1]
     reflections = state.get("reflections", [])
@@ -34,10 +53,7 @@ def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
     prompt = prompt_with("\n".join(f"- {r}" for r in reflections[-state["memory_window"]:]) or "(none yet)")
     system = render_prompt("reflect_system", domain.name)
     instructions = [load_prompt(role, domain.name).template for role in ("reflect", "reflect_system", "reflect_repeated", "reflect_hidden")]
-    llm = RoleModel("reflector", runtime.context.model("reflector"))
-    # A reflection is a lesson in words (every reflect prompt says: a plan, not code). Small models
-    # paste a whole new implementation anyway, which costs most of the call; stop where one begins.
-    text = lesson(llm.reply(prompt, system=system, stop=["```"]), instructions)
+    text = lesson((yield {"prompt": prompt, "system": system, "stop": STOP}), instructions)
     repeated = repeated_lesson(text, reflections)
     temperature = state.get("retry_temperature", 0.0)
     if repeated is not None and temperature > 0:
@@ -47,7 +63,7 @@ def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
         runtime.stream_writer({"message": f"the reflection repeats lesson {repeated}; asking for a different one"})
         seed = zlib.crc32(f"{state['task']['id']}:{state['trial']}:reflect".encode())
         retry = prompt_with(render_prompt("reflect_hidden", domain.name)) + render_prompt("reflect_repeated", domain.name)
-        again = lesson(llm.reply(retry, system=system, stop=["```"], temperature=temperature, seed=seed), instructions)
+        again = lesson((yield {"prompt": retry, "system": system, "stop": STOP, "temperature": temperature, "seed": seed}), instructions)
         if again and repeated_lesson(again, reflections) is None:
             text = again
     if not text:

@@ -2,6 +2,9 @@
 
 ``--db`` / ``REFLEXION_DB`` names a SQLite file (the default: ``.reflexion/checkpoints.sqlite``) or a
 PostgreSQL database (``postgresql://user:password@host:port/dbname``, with the ``[postgres]`` extra).
+:func:`open_checkpointer` gives LangGraph's synchronous savers (for ``invoke``/``stream``),
+:func:`open_async_checkpointer` its asynchronous ones on the running event loop (``AsyncSqliteSaver``,
+``AsyncPostgresSaver``, for ``ainvoke``/``astream``); both keep their data in the same tables.
 With SQLite a thread's lock is a file beside the checkpoint file; with PostgreSQL it is an advisory
 lock held by a connection of its own, so it also keeps apart processes on different machines.
 """
@@ -12,8 +15,9 @@ import hashlib
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +80,43 @@ def open_checkpointer(db: str | os.PathLike[str] | None = None) -> Iterator[Base
         conn.close()
 
 
+@asynccontextmanager
+async def open_async_checkpointer(db: str | os.PathLike[str] | None = None) -> AsyncIterator[BaseCheckpointSaver[Any]]:
+    """:func:`open_checkpointer` for the running event loop: ``AsyncSqliteSaver`` (aiosqlite) or
+    ``AsyncPostgresSaver``, set up on first use. With ``durability="sync"`` every step is still
+    committed before the next starts; waiting for the commit blocks no other task."""
+    if is_postgres(db):
+        async with _async_postgres_saver(db_target(db)) as saver:
+            yield saver
+        return
+    import aiosqlite
+    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+    file = db_path(db)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(file, timeout=30)
+    except (OSError, sqlite3.Error) as exc:
+        raise SettingsError(f"cannot use {file} as the checkpoint file: {exc}; pass another --db") from exc
+    try:
+        saver = AsyncSqliteSaver(conn)
+        try:
+            await saver.setup()
+        except sqlite3.DatabaseError as exc:
+            raise SettingsError(f"cannot use {file} as the checkpoint file: {exc}; pass another --db") from exc
+        yield saver
+    finally:
+        await conn.close()
+
+
+def is_sync_only(saver: BaseCheckpointSaver[Any]) -> bool:
+    """Whether ``saver`` is one of LangGraph's synchronous savers, which refuse async calls."""
+    if isinstance(saver, SqliteSaver):
+        return True
+    postgres = sys.modules.get("langgraph.checkpoint.postgres")  # never imported: it cannot be one of its savers
+    return postgres is not None and isinstance(saver, postgres.PostgresSaver)
+
+
 def _connect(url: str) -> Any:
     """A psycopg connection as LangGraph's Postgres checkpointer wants it; one clear line when there is none."""
     try:
@@ -87,6 +128,39 @@ def _connect(url: str) -> Any:
         return psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10)
     except psycopg.Error as exc:
         raise SettingsError(f"cannot connect to the PostgreSQL database {redacted(url)}: {_first_line(exc)}") from None
+
+
+async def _aconnect(url: str) -> Any:
+    """:func:`_connect` on the event loop (psycopg's ``AsyncConnection``)."""
+    try:
+        import psycopg
+        from psycopg.rows import dict_row
+    except ImportError:
+        raise SettingsError(f"a PostgreSQL --db needs the [postgres] extra: {POSTGRES_HINT}") from None
+    try:
+        return await psycopg.AsyncConnection.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10)
+    except psycopg.Error as exc:
+        raise SettingsError(f"cannot connect to the PostgreSQL database {redacted(url)}: {_first_line(exc)}") from None
+
+
+@asynccontextmanager
+async def _async_postgres_saver(url: str) -> AsyncIterator[BaseCheckpointSaver[Any]]:
+    try:
+        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+    except ImportError:
+        raise SettingsError(f"a PostgreSQL --db needs the [postgres] extra: {POSTGRES_HINT}") from None
+    import psycopg
+
+    conn = await _aconnect(url)
+    try:
+        saver = AsyncPostgresSaver(conn)
+        try:
+            await saver.setup()
+        except psycopg.Error as exc:
+            raise _setup_error(url, exc) from None
+        yield saver
+    finally:
+        await conn.close()
 
 
 @contextmanager
@@ -103,13 +177,17 @@ def _postgres_saver(url: str) -> Iterator[BaseCheckpointSaver[Any]]:
         try:
             saver.setup()  # creates or migrates its tables; a no-op once they are there
         except psycopg.Error as exc:
-            raise SettingsError(
-                f"cannot set up the checkpoint tables in {redacted(url)}: {_first_line(exc)} "
-                "(the user needs to create tables there, or an administrator runs the first setup)"
-            ) from None
+            raise _setup_error(url, exc) from None
         yield saver
     finally:
         conn.close()
+
+
+def _setup_error(url: str, exc: BaseException) -> SettingsError:
+    return SettingsError(
+        f"cannot set up the checkpoint tables in {redacted(url)}: {_first_line(exc)} "
+        "(the user needs to create tables there, or an administrator runs the first setup)"
+    )
 
 
 @contextmanager
@@ -131,6 +209,25 @@ def thread_lock(thread_id: str, db: str | os.PathLike[str] | None = None) -> Ite
         yield
     finally:
         lock.release()
+
+
+@asynccontextmanager
+async def athread_lock(thread_id: str, db: str | os.PathLike[str] | None = None) -> AsyncIterator[None]:
+    """:func:`thread_lock` on the event loop: the same locks (a file lock is taken at once, without
+    waiting; a PostgreSQL advisory lock over an ``AsyncConnection``)."""
+    if not is_postgres(db):
+        with thread_lock(thread_id, db):
+            yield
+        return
+    conn = await _aconnect(db_target(db))
+    try:
+        cursor = await conn.execute("SELECT pg_try_advisory_lock(%s) AS locked", (advisory_key(thread_id),))
+        row = await cursor.fetchone()
+        if not row["locked"]:
+            raise RunLockedError(_locked(thread_id))
+        yield
+    finally:
+        await conn.close()
 
 
 def advisory_key(thread_id: str) -> int:

@@ -47,19 +47,37 @@ class RoleModel:
     def ask(self, prompt: str | Sequence[BaseMessage], *, system: str | None = None, **options: Any) -> str:
         """The reply's text; a cut-off reply ends with a note saying so, so that a reflection can tell
         "too long" from "wrong". ``options`` go to the model for this call only (see :meth:`reply`)."""
-        reply = self.reply(prompt, system=system, **options)
-        return reply.text + (f"\n[reply cut off at the {self.role} model's output token limit]" if reply.cut_off else "")
+        return self._noted(self.reply(prompt, system=system, **options))
 
     def reply(self, prompt: str | Sequence[BaseMessage], *, system: str | None = None, **options: Any) -> Reply:
         """The reply as written, with its cut-off flag (no note added). ``options`` are per-call model
         parameters (``temperature``, ``seed``, ``stop``, ``max_tokens``); ``None`` values are left out."""
-        messages: list[BaseMessage] = [SystemMessage(system)] if system else []
-        messages += [HumanMessage(prompt)] if isinstance(prompt, str) else list(prompt)
-        bound = {key: value for key, value in {**self.options, **options}.items() if value is not None}
+        messages, bound = self._request(prompt, system, options)
         try:
             reply = self.model.invoke(messages, **bound)
         except Exception as exc:  # noqa: BLE001 - every client failure is reported the same way
             raise ModelError(self.role, endpoint_of(self.model), _reason(exc)) from exc
+        return self._received(reply)
+
+    async def aask(self, prompt: str | Sequence[BaseMessage], *, system: str | None = None, **options: Any) -> str:
+        """:meth:`ask` on the event loop (the model's ``ainvoke``)."""
+        return self._noted(await self.areply(prompt, system=system, **options))
+
+    async def areply(self, prompt: str | Sequence[BaseMessage], *, system: str | None = None, **options: Any) -> Reply:
+        """:meth:`reply` on the event loop: the model's ``ainvoke``, so waiting for it blocks nothing."""
+        messages, bound = self._request(prompt, system, options)
+        try:
+            reply = await self.model.ainvoke(messages, **bound)
+        except Exception as exc:  # noqa: BLE001 - every client failure is reported the same way
+            raise ModelError(self.role, endpoint_of(self.model), _reason(exc)) from exc
+        return self._received(reply)
+
+    def _request(self, prompt: str | Sequence[BaseMessage], system: str | None, options: dict[str, Any]) -> tuple[list[BaseMessage], dict[str, Any]]:
+        messages: list[BaseMessage] = [SystemMessage(system)] if system else []
+        messages += [HumanMessage(prompt)] if isinstance(prompt, str) else list(prompt)
+        return messages, {key: value for key, value in {**self.options, **options}.items() if value is not None}
+
+    def _received(self, reply: BaseMessage) -> Reply:
         self._count(reply)
         cut_off = (getattr(reply, "response_metadata", None) or {}).get("finish_reason") == "length"
         return Reply(_text(reply), cut_off)
@@ -69,6 +87,9 @@ class RoleModel:
         self.usage["calls"] += usage.get("calls", 0)
         self.usage["input_tokens"] += usage.get("input_tokens", 0)
         self.usage["output_tokens"] += usage.get("output_tokens", 0)
+
+    def _noted(self, reply: Reply) -> str:
+        return reply.text + (f"\n[reply cut off at the {self.role} model's output token limit]" if reply.cut_off else "")
 
     def usage_update(self) -> dict[str, Usage]:
         """The state update that records this role's calls (for the ``usage`` reducer)."""

@@ -19,6 +19,8 @@ from reflexion.errors import SettingsError, TaskError
 
 OnEvent = Callable[[str, tuple[str, ...], Any], None]
 """Called with (stream mode, subgraph namespace, payload) for every streamed item."""
+Input = dict[str, Any] | Command | None
+"""What a run is given: a fresh run's input, a ``Command(resume=...)``, or ``None`` to resume."""
 
 # For a pending node, the node to pretend has just written a settings change (see ``update_settings``).
 _WRITER_BEFORE = {"evaluator": "actor", "decide": "evaluator", "reflect": "decide"}
@@ -46,30 +48,35 @@ def open_graph(domain: Domain, db: str | None = None) -> Iterator[CompiledStateG
         yield build_graph(saver, domain=domain)
 
 
-def stream(
-    graph: CompiledStateGraph,
-    input: dict[str, Any] | Command | None,
-    config: RunnableConfig,
-    context: Context,
-    on_event: OnEvent | None = None,
-) -> dict[str, Any]:
+def stream(graph: CompiledStateGraph, input: Input, config: RunnableConfig, context: Context, on_event: OnEvent | None = None) -> dict[str, Any]:
     """Run (``input``) or resume (``None``) a thread to its end; returns the final state values.
 
     ``durability="sync"`` writes every step before the next one starts, so a killed process
     loses at most the step that was in flight, never a reflection already written.
     """
-    for namespace, mode, payload in graph.stream(  # type: ignore[call-overload]  # (input, config) overloads miss subgraphs+list modes
-        input,
-        config,
-        context=context,
-        stream_mode=["tasks", "updates", "custom"],
-        durability="sync" if graph.checkpointer else None,
-        subgraphs=True,
-    ):
+    for namespace, mode, payload in graph.stream(input, config, **_streaming(graph, context)):
         if on_event is not None:
             on_event(mode, namespace, payload)
     # The thread's newest state: after a replay from an old checkpoint that is the new branch's head.
     return graph.get_state(thread_config(config["configurable"]["thread_id"])).values
+
+
+async def astream(graph: CompiledStateGraph, input: Input, config: RunnableConfig, context: Context, on_event: OnEvent | None = None) -> dict[str, Any]:
+    """:func:`stream` on the event loop (the nodes' async bodies; the graph needs a checkpointer
+    with async methods: ``open_async_checkpointer``, or ``InMemorySaver``). Durability is the same."""
+    async for namespace, mode, payload in graph.astream(input, config, **_streaming(graph, context)):
+        if on_event is not None:
+            on_event(mode, namespace, payload)
+    return (await graph.aget_state(thread_config(config["configurable"]["thread_id"]))).values
+
+
+def _streaming(graph: CompiledStateGraph, context: Context) -> dict[str, Any]:
+    return {
+        "context": context,
+        "stream_mode": ["tasks", "updates", "custom"],
+        "durability": "sync" if graph.checkpointer else None,
+        "subgraphs": True,
+    }
 
 
 def load_thread(graph: CompiledStateGraph, thread_id: str, checkpoint_id: str | None = None):

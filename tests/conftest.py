@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import pytest
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 
 from drivers.postgres import Postgres, server_bin, throwaway_postgres
-from reflexion.checkpoint import open_checkpointer
+from reflexion.checkpoint import open_async_checkpointer, open_checkpointer
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +47,25 @@ def checkpointer(request: pytest.FixtureRequest, tmp_path) -> Iterator[BaseCheck
     else:
         with open_checkpointer(request.getfixturevalue("postgres_url")) as saver:
             yield saver
+
+
+AsyncSaverOpener = Callable[[], AbstractAsyncContextManager[BaseCheckpointSaver]]
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def async_checkpointer(request: pytest.FixtureRequest, tmp_path) -> AsyncSaverOpener:
+    """The async counterpart of ``checkpointer``: opens LangGraph's async saver (``InMemorySaver``,
+    ``AsyncSqliteSaver``, ``AsyncPostgresSaver``) with ``async with opener() as saver`` on the event
+    loop the test runs, since an async saver belongs to the loop it was made on."""
+    if request.param == "memory":
+
+        @asynccontextmanager
+        async def in_memory() -> AsyncIterator[BaseCheckpointSaver]:
+            yield InMemorySaver()
+
+        return in_memory
+    target = str(tmp_path / "checkpoints.sqlite") if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    return lambda: open_async_checkpointer(target)
 
 
 @pytest.fixture(autouse=True)

@@ -24,6 +24,7 @@ from reflexion.domains.programming.selftests import SelfTests, parse_tests, writ
 from reflexion.domains.programming.settings import Options, TestSource, hidden_limits, options_from_env, resolve
 from reflexion.domains.programming.tasks import load_tasks
 from reflexion.domains.programming.testplan import TestPlan, plan
+from reflexion.llm import Reply
 from reflexion.prompts import render_prompt
 from reflexion.sandbox import ExecResult, Limits, Sandbox
 from reflexion.state import Feedback, Task, TrialRecord
@@ -74,7 +75,14 @@ class ProgrammingDomain(Domain):
                 **({"isolation": self._isolation} if self._isolation else {})}  # fmt: skip
 
     def act(self, step: Step, memory: ActorMemory) -> Attempt:
-        task = step.task
+        prompt, system = self._actor_prompt(step.task, memory)
+        return self._attempt(step.task, step.llm.reply(prompt, system=system, stop=list(ACTOR_STOPS)))
+
+    async def aact(self, step: Step, memory: ActorMemory) -> Attempt:
+        prompt, system = self._actor_prompt(step.task, memory)
+        return self._attempt(step.task, await step.llm.areply(prompt, system=system, stop=list(ACTOR_STOPS)))
+
+    def _actor_prompt(self, task: Task, memory: ActorMemory) -> tuple[str, str]:
         sections = []
         if memory.repeated is not None:
             # The model copies code it is shown, even when sampling: after a repeat, show only what
@@ -87,7 +95,9 @@ class ProgrammingDomain(Domain):
             lessons = "\n".join(f"- {r}" for r in memory.reflections)
             sections.append(render_prompt("actor_reflections", DOMAIN, reflections=lessons))
         prompt = render_prompt("actor", DOMAIN, task=task["prompt"].strip("\n"), memory="".join(sections))
-        reply = step.llm.reply(prompt.lstrip("\n"), system=render_prompt("actor_system", DOMAIN), stop=list(ACTOR_STOPS))
+        return prompt.lstrip("\n"), render_prompt("actor_system", DOMAIN)
+
+    def _attempt(self, task: Task, reply: Reply) -> Attempt:
         extraction: Extraction = extract_code(reply.text, task["data"]["entry_point"], prompt=task["prompt"])
         return Attempt(candidate=extraction.code, trajectory=[{"reply": reply.text, **({"cut_off": True} if reply.cut_off else {})}])
 

@@ -30,17 +30,26 @@ class QADomain(Domain):
         return tasks
 
     def act(self, step: Step, memory: ActorMemory) -> Attempt:
+        return self._attempt(step.llm.ask(self._prompt(step, memory)))
+
+    async def aact(self, step: Step, memory: ActorMemory) -> Attempt:
+        return self._attempt(await step.llm.aask(self._prompt(step, memory)))
+
+    def _prompt(self, step: Step, memory: ActorMemory) -> str:
         last = memory.last_trial
-        prompt = render_prompt(
+        return render_prompt(
             "actor",
             self.name,
             question=step.task["prompt"],
             reflections="\n".join(f"- {r}" for r in memory.reflections) or "(none)",
             last_attempt=self.render_trial(last) + f"\nFeedback: {last['feedback']['text']}" if last else "(none)",
         )
-        reply = step.llm.ask(prompt)
-        answer = extract_answer(reply)
-        return Attempt(candidate=answer or "", trajectory=[{"thought": reply.strip()}])
+
+    def _attempt(self, reply: str) -> Attempt:
+        return Attempt(candidate=extract_answer(reply) or "", trajectory=[{"thought": reply.strip()}])
+
+    async def aevaluate(self, step: Step, attempt: Attempt) -> Evaluation:
+        return self.evaluate(step, attempt)  # a string comparison: no worker thread needed
 
     def evaluate(self, step: Step, attempt: Attempt) -> Evaluation:
         if not attempt.candidate:

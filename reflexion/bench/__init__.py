@@ -1,7 +1,7 @@
 """``reflexion bench``: run a task set through the loop, one checkpointed thread per task, and
 summarise the result file (learning curve, self-test false positives/negatives, cost)."""
 
-from reflexion.bench.harness import BenchRun, BenchSettings, run_bench
+from reflexion.bench.harness import BenchRun, BenchSettings, arun_bench, run_bench
 from reflexion.bench.results import ResultFile, ResultRow, final_passed, final_verdict, read_rows
 from reflexion.bench.source import bench_thread_id, default_out, domain_for, load_source, pick
 from reflexion.bench.summary import BenchSummary, Ratio, summarize
@@ -13,6 +13,7 @@ __all__ = [
     "Ratio",
     "ResultFile",
     "ResultRow",
+    "arun_bench",
     "bench_thread_id",
     "default_out",
     "domain_for",

@@ -2,27 +2,32 @@
 
 Re-running resumes: a task already in the result file is skipped, a thread left mid-run (a kill, a
 Ctrl-C, a model that went away) continues from its last checkpoint, and the others start fresh.
-With ``concurrency`` > 1 several tasks run at once in threads that share the graph and the context
-(the SQLite checkpointer serialises its own writes); the result file takes one line at a time.
+Every task is an asyncio task on one event loop (``concurrency`` at a time), on the graph's async
+nodes and LangGraph's async saver for the same store; model calls are awaited, blocking work (a
+synchronous domain, the sandbox, the result file's fsync) runs in a bounded pool of worker threads.
+The result file takes one line at a time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
-import threading
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
 
 from reflexion.bench.progress import BenchProgress
 from reflexion.bench.results import ResultFile, ResultRow
 from reflexion.bench.source import bench_thread_id
-from reflexion.bench.task_run import finish_task
-from reflexion.checkpoint import thread_lock
+from reflexion.bench.task_run import afinish_task
+from reflexion.checkpoint import athread_lock, is_sync_only, open_async_checkpointer
 from reflexion.context import Context
 from reflexion.errors import SettingsError
+from reflexion.loop import run_sync
 from reflexion.run_settings import RunSettings
 from reflexion.runner import OnEvent
 from reflexion.state import Task
@@ -51,10 +56,6 @@ class BenchRun:
     written: list[ResultRow] = field(default_factory=list)  # finished by this call
 
 
-class _Stopped(Exception):
-    """Raised inside a worker's event handler to abandon its task: another worker failed."""
-
-
 def run_bench(
     graph: CompiledStateGraph,
     context: Context,
@@ -65,25 +66,44 @@ def run_bench(
     progress: BenchProgress | None = None,
     db: str | os.PathLike[str] | None = None,
 ) -> BenchRun:
-    """Run every task not yet in ``results``; returns what was done. ``db`` is the checkpoint file
-    (its folder holds the per-thread locks). A :class:`~reflexion.errors.ModelError` or Ctrl-C stops
-    the bench: finished tasks are in the file, unfinished threads resume on the next call."""
+    """Run every task not yet in ``results``; returns what was done. ``db`` is the checkpoint store
+    (a SQLite file, whose folder holds the per-thread locks, or a PostgreSQL URL). A
+    :class:`~reflexion.errors.ModelError` or Ctrl-C stops the bench: finished tasks are in the file,
+    unfinished threads resume on the next call.
+
+    This is :func:`arun_bench` on the process's event loop (``reflexion.loop``), whose executor has
+    a worker per concurrent task (for synchronous domains). A graph compiled with a synchronous
+    saver (``open_graph``) runs on the asynchronous one for the same ``db``."""
+    return run_sync(arun_bench(graph, context, tasks, results, settings, progress=progress, db=db), workers=settings.concurrency)
+
+
+async def arun_bench(graph: CompiledStateGraph, context: Context, tasks: list[Task], results: ResultFile, settings: BenchSettings = BenchSettings(),
+                     *, progress: BenchProgress | None = None, db: str | os.PathLike[str] | None = None) -> BenchRun:  # fmt: skip
+    """:func:`run_bench` on the running event loop."""
     check_compatible(results, context.domain, settings, context.resolved_domain().settings())
-    bench = _Bench(graph, context, results, settings, progress, db)
     done = [row for row in results.rows if row["task_id"] in {task["id"] for task in tasks}]
     todo = [task for task in tasks if not results.done(task["id"])]
+    written: list[ResultRow] = []
     if progress is not None:
         progress.start(len(tasks), done)
     try:
-        if settings.concurrency == 1:
-            for task in todo:  # in this thread, so Ctrl-C stops the task at once
-                bench.run_task(task)
-        else:
-            bench.run_parallel(todo)
+        async with _async_graph(graph, db) as runnable:
+            await _Bench(runnable, context, results, settings, progress, db, written).run_all(todo)
     finally:
         if progress is not None:
             progress.stop()
-    return BenchRun(total=len(tasks), skipped=len(done), written=bench.written)
+    return BenchRun(total=len(tasks), skipped=len(done), written=written)
+
+
+@asynccontextmanager
+async def _async_graph(graph: CompiledStateGraph, db: str | os.PathLike[str] | None) -> AsyncIterator[CompiledStateGraph]:
+    """``graph`` itself when its saver has async methods, else the same graph on the async saver of ``db``."""
+    saver = graph.checkpointer
+    if not isinstance(saver, BaseCheckpointSaver) or not is_sync_only(saver):
+        yield graph
+        return
+    async with open_async_checkpointer(db) as async_saver:
+        yield graph.copy(update={"checkpointer": async_saver})
 
 
 def check_compatible(results: ResultFile, domain: str, settings: BenchSettings, domain_settings: dict[str, Any] | None = None) -> None:
@@ -122,45 +142,38 @@ class _Bench:
     progress: BenchProgress | None
     db: str | os.PathLike[str] | None
     written: list[ResultRow] = field(default_factory=list)
-    stop: threading.Event = field(default_factory=threading.Event)  # set when the bench must end early
 
-    def run_parallel(self, todo: list[Task]) -> None:
-        pool = ThreadPoolExecutor(self.settings.concurrency, thread_name_prefix="bench")
+    async def run_all(self, todo: list[Task]) -> None:
+        """Every task as an asyncio task, ``concurrency`` at a time, started in order. The first
+        failure (a ModelError, say) cancels the others: each stays at its last checkpoint, resumable."""
+        gate = asyncio.Semaphore(self.settings.concurrency)
+
+        async def one(task: Task) -> None:
+            async with gate:
+                await self.run_task(task)
+
+        pending = {asyncio.ensure_future(one(task)) for task in todo}
         try:
-            pending = {pool.submit(self.run_task, task) for task in todo}
             while pending:
-                finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                finished, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_EXCEPTION)
                 for future in finished:
-                    future.result()  # the first failure (a ModelError, say) stops the bench
-        except BaseException:
-            self.stop.set()  # the other workers abandon their tasks at their next event
-            raise
+                    future.result()
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            for future in pending:
+                future.cancel()
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
 
-    def run_task(self, task: Task) -> None:
-        if self.stop.is_set():
-            return
+    async def run_task(self, task: Task) -> None:
         thread_id = bench_thread_id(self.results.path, task["id"], self.settings.strategy)
 
-        def on_start(trial: int, resumed: bool) -> OnEvent:
-            return self._events(self.progress.task_started(task, thread_id, trial, resumed) if self.progress else None)
+        def on_start(trial: int, resumed: bool) -> OnEvent | None:
+            return self.progress.task_started(task, thread_id, trial, resumed) if self.progress else None
 
-        try:
-            with thread_lock(thread_id, self.db):
-                row = finish_task(self.graph, self.context, self.settings, task, thread_id, on_start)
-                if self.results.append(row):
-                    self.written.append(row)
-                    if self.progress is not None:
-                        self.progress.task_finished(row)
-        except _Stopped:
-            return
-
-    def _events(self, inner: OnEvent | None) -> OnEvent:
-        def on_event(mode: str, namespace: tuple[str, ...], payload: Any) -> None:
-            if self.stop.is_set():
-                raise _Stopped  # leaves the thread at its last checkpoint, resumable
-            if inner is not None:
-                inner(mode, namespace, payload)
-
-        return on_event
+        async with athread_lock(thread_id, self.db):
+            row = await afinish_task(self.graph, self.context, self.settings, task, thread_id, on_start)
+            # The result file's fsync blocks: off the loop.
+            if await asyncio.to_thread(self.results.append, row):
+                self.written.append(row)
+                if self.progress is not None:
+                    self.progress.task_finished(row)

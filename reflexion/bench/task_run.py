@@ -1,9 +1,11 @@
 """One task of a bench: run its thread to the end (or resume it, or read it when it has ended) and
 make its result row. The caller holds the thread's lock and writes the row; this is the part every
-executor shares (the local harness in this process, the Ray executor in a worker)."""
+executor shares: :func:`afinish_task` for the local harness (on the event loop), :func:`finish_task`
+for the Ray executor (in a worker, synchronously). Both make the row with :func:`result_row`."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from typing import Any
@@ -14,7 +16,7 @@ from reflexion.bench.results import ResultRow, Verdict, final_passed
 from reflexion.context import Context
 from reflexion.errors import ReflexionError
 from reflexion.run_settings import RunSettings
-from reflexion.runner import OnEvent, plan_resume, stream, thread_config
+from reflexion.runner import OnEvent, astream, plan_resume, stream, thread_config
 from reflexion.selection import answer_after, best_trial
 from reflexion.state import Task, TrialRecord
 
@@ -26,21 +28,44 @@ def finish_task(graph: CompiledStateGraph, context: Context, settings: RunSettin
              on_start: OnStart | None = None) -> ResultRow:  # fmt: skip
     """Start, resume or read the task's thread until it has ended; returns its row (not written)."""
     started = time.monotonic()
-    config = thread_config(thread_id)
-    snapshot = graph.get_state(config)
-    # A thread killed between its first two commits holds only its unapplied input: start it afresh.
-    resumed = "task" in snapshot.values
-    trial = snapshot.values.get("trial", 1) if resumed else 1
-    on_event = on_start(trial, resumed) if on_start is not None else None
+    snapshot = graph.get_state(thread_config(thread_id))
+    resumed, on_event = _started(snapshot.values, on_start)
     if not resumed:
-        start = settings.start(task, context.resolved_domain().settings())
-        values = stream(graph, start, config, context, on_event)
+        values = stream(graph, settings.start(task, context.resolved_domain().settings()), thread_config(thread_id), context, on_event)
     else:
         plan = plan_resume(graph, thread_id, max_trials=settings.budget)
         values = snapshot.values if plan is None else stream(graph, None, plan.config, context, on_event)
+    return result_row(context, task, thread_id, _ended(values, thread_id), resumed, started)
+
+
+async def afinish_task(graph: CompiledStateGraph, context: Context, settings: RunSettings, task: Task, thread_id: str,
+                       on_start: OnStart | None = None) -> ResultRow:  # fmt: skip
+    """:func:`finish_task` on the event loop (the graph's async saver and nodes); the blocking parts
+    (planning a resume, the final scoring in the sandbox) run in worker threads."""
+    started = time.monotonic()
+    snapshot = await graph.aget_state(thread_config(thread_id))
+    resumed, on_event = _started(snapshot.values, on_start)
+    if not resumed:
+        values = await astream(graph, settings.start(task, context.resolved_domain().settings()), thread_config(thread_id), context, on_event)
+    else:
+        # Once per resumed task, and synchronous: a worker thread, where the async savers take sync calls.
+        plan = await asyncio.to_thread(plan_resume, graph, thread_id, max_trials=settings.budget)
+        values = snapshot.values if plan is None else await astream(graph, None, plan.config, context, on_event)
+    return await asyncio.to_thread(result_row, context, task, thread_id, _ended(values, thread_id), resumed, started)
+
+
+def _started(values: dict[str, Any], on_start: OnStart | None) -> tuple[bool, OnEvent | None]:
+    """Whether the thread resumes, and its event handler. A thread killed between its first two
+    commits holds only its unapplied input: it starts afresh."""
+    resumed = "task" in values
+    trial = values.get("trial", 1) if resumed else 1
+    return resumed, (on_start(trial, resumed) if on_start is not None else None)
+
+
+def _ended(values: dict[str, Any], thread_id: str) -> dict[str, Any]:
     if values.get("outcome") not in ("solved", "failed"):
         raise ReflexionError(f"thread {thread_id} stopped before its end (outcome {values.get('outcome')!r}); re-run the bench")
-    return result_row(context, task, thread_id, values, resumed, started)
+    return values
 
 
 def result_row(context: Context, task: Task, thread_id: str, values: dict[str, Any], resumed: bool, started: float) -> ResultRow:

@@ -66,3 +66,7 @@ class ScriptedChatModel(BaseChatModel):
         usage = UsageMetadata(input_tokens=words_in, output_tokens=words_out, total_tokens=words_in + words_out)
         message = AIMessage(content=reply, usage_metadata=usage)
         return ChatResult(generations=[ChatGeneration(message=message)])
+
+    async def _agenerate(self, messages: Sequence[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        """The same reply on the event loop (``ainvoke``), inline: no worker thread."""
+        return self._generate(messages, stop, **kwargs)

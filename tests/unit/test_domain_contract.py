@@ -60,7 +60,7 @@ def test_own_helpers_and_private_methods_are_left_alone():
 
 
 def test_hooks_are_what_the_loop_calls():
-    assert HOOKS == {"load_tasks", "act", "evaluate", "render_trial", "score", "same_candidate", "settings", "actor_graph"}
+    assert HOOKS == {"load_tasks", "act", "evaluate", "aact", "aevaluate", "render_trial", "score", "same_candidate", "settings", "actor_graph"}
 
 
 @pytest.fixture

@@ -3,8 +3,11 @@ tasks and resumed threads get the same replies), and a qa "student" that learns 
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -49,10 +52,18 @@ def question_of(prompt: str) -> dict[str, Any] | None:
     return QUESTIONS.get(found.group(1).strip()) if found else None
 
 
+def ctrl_c(message: str) -> BaseException:
+    """A real Ctrl-C while the model is being asked: SIGINT to this process, which Python turns into
+    ``KeyboardInterrupt`` in the main thread (where the synchronous API waits); the call then fails."""
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.5)  # the interrupt lands while the call is still in flight
+    return RuntimeError(message)
+
+
 def student(easy: set[str] = frozenset(), never: set[str] = frozenset(), fail_reflecting_on: set[str] = frozenset(),
-            error: type[BaseException] = RuntimeError) -> Callable[[str], str]:
+            error: Callable[[str], BaseException] = RuntimeError) -> Callable[[str], str]:
     """Right at once on ``easy`` tasks, right after a reflection on the others, never right on ``never``;
-    raises ``error`` when asked to reflect on a task in ``fail_reflecting_on``."""
+    raises ``error(message)`` when asked to reflect on a task in ``fail_reflecting_on``."""
 
     def respond(prompt: str) -> str:
         if "Your attempt:" in prompt:  # the reflection prompt

@@ -17,7 +17,7 @@ from reflexion.errors import ModelError, SettingsError
 from reflexion.graphs import build_graph
 from reflexion.runner import thread_config
 
-from .fakes import NO_LESSONS, PromptModel, asked_about, student
+from .fakes import NO_LESSONS, PromptModel, asked_about, ctrl_c, student
 
 THREE = ["sum-primes", "days-leap", "water"]
 
@@ -136,7 +136,7 @@ def test_a_model_error_stops_concurrent_workers_and_the_rerun_finishes_all(bench
 
 
 def test_ctrl_c_leaves_a_resumable_bench(bench, tmp_path: Path) -> None:
-    interrupted = PromptModel(respond=student(fail_reflecting_on={"days-leap"}, error=KeyboardInterrupt))
+    interrupted = PromptModel(respond=student(fail_reflecting_on={"days-leap"}, error=ctrl_c))
     with pytest.raises(KeyboardInterrupt):
         bench(interrupted, THREE)
     assert [row["task_id"] for row in read_rows(tmp_path / "results.jsonl")] == ["sum-primes"]
