@@ -22,8 +22,6 @@ from reflexion.prompts import load_prompt, render_prompt
 from reflexion.state import ReflexionState
 
 MAX_REFLECTION_CHARS = 2000
-
-
 # A reflection is a lesson in words (every reflect prompt says: a plan, not code). Small models
 # paste a whole new implementation anyway, which costs most of the call; stop where one begins.
 STOP = ["```"]

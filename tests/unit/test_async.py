@@ -48,6 +48,21 @@ def test_astream_runs_the_same_loop_as_stream(async_checkpointer) -> None:
     assert async_values["usage"] == sync_values["usage"]
 
 
+def test_the_async_bodies_take_the_same_second_draws_as_the_sync_ones(async_checkpointer) -> None:
+    # Trial 2 repeats trial 1 (drawn again at once), and the second lesson repeats the first (asked
+    # again): both nodes make a second call, which each body must answer the same way.
+    replies = ["Answer: 27", "Count the primes again.", "Answer: 27", "Answer: 26", "Count the primes again.", "Two is prime.", "Answer: 28"]
+    settings = {"retry_temperature": 0.7, "max_trials": 3}
+    async_values = asyncio.run(arun(async_checkpointer, replies, **settings))
+    sync_values = stream(build_graph(InMemorySaver()), new_run(TASK, **settings), thread_config("t"),
+                         Context.with_model(ScriptedChatModel(replies=list(replies)), QA))  # fmt: skip
+    assert async_values["outcome"] == sync_values["outcome"] == "solved"
+    assert async_values["reflections"] == sync_values["reflections"] == ["Count the primes again.", "Two is prime."]
+    assert [t["candidate"] for t in async_values["trials"]] == [t["candidate"] for t in sync_values["trials"]] == ["27", "26", "28"]
+    assert async_values["trials"][1]["trajectory"][0]["redrawn"] == "repeated trial 1"
+    assert async_values["usage"] == sync_values["usage"] and async_values["usage"]["actor"]["calls"] == 4
+
+
 class SyncOnlyQA(QADomain):
     """A domain written before the async loop: ``act`` and ``evaluate`` only, blocking. Records the
     threads they ran in."""
