@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import zlib
 from collections.abc import Generator, Mapping
 from dataclasses import replace
@@ -49,8 +50,9 @@ def actor(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
 
 
 async def aactor(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """:func:`actor` on the event loop (``ainvoke``/``astream``): the domain's ``aact``."""
-    domain, step = _start(state, runtime)
+    """:func:`actor` on the event loop (``ainvoke``/``astream``): the domain's ``aact``. The context's
+    objects are made in a worker thread (the first call may start the embedded server or a sandbox)."""
+    domain, step = await asyncio.to_thread(_start, state, runtime)
     return await adrive(_attempts(state, domain, step), partial(domain.aact, step))
 
 

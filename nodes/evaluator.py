@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Generator
 from functools import partial
 from typing import Any
@@ -22,8 +23,8 @@ def evaluator(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any
 
 
 async def aevaluator(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """:func:`evaluator` on the event loop: the domain's ``aevaluate``."""
-    domain, step = _start(state, runtime)
+    """:func:`evaluator` on the event loop: the domain's ``aevaluate`` (the context's objects made in a worker thread)."""
+    domain, step = await asyncio.to_thread(_start, state, runtime)
     return await adrive(_verdict(state, domain, step), partial(domain.aevaluate, step))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import zlib
 from collections.abc import Generator
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from reflexion.context import Context
+from reflexion.domains.base import Domain
 from reflexion.lessons import (
     repeated_lesson,
     whole_sentences,
@@ -28,19 +30,22 @@ STOP = ["```"]
 
 
 def reflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
-    llm = RoleModel("reflector", runtime.context.model("reflector"))
-    return drive(_reflection(state, runtime, llm), lambda call: llm.reply(**call))
+    domain, llm = _start(state, runtime)
+    return drive(_reflection(state, runtime, domain, llm), lambda call: llm.reply(**call))
 
 
 async def areflect(state: ReflexionState, runtime: Runtime[Context]) -> dict[str, Any]:
-    """:func:`reflect` on the event loop (the model's ``ainvoke``)."""
-    llm = RoleModel("reflector", runtime.context.model("reflector"))
-    return await adrive(_reflection(state, runtime, llm), lambda call: llm.areply(**call))
+    """:func:`reflect` on the event loop (the model's ``ainvoke``; the context's objects made in a worker thread)."""
+    domain, llm = await asyncio.to_thread(_start, state, runtime)
+    return await adrive(_reflection(state, runtime, domain, llm), lambda call: llm.areply(**call))
 
 
-def _reflection(state: ReflexionState, runtime: Runtime[Context], llm: RoleModel) -> Generator[dict[str, Any], Reply, dict[str, Any]]:
+def _start(state: ReflexionState, runtime: Runtime[Context]) -> tuple[Domain, RoleModel]:
+    return runtime.context.resolved_domain(state.get("domain_settings")), RoleModel("reflector", runtime.context.model("reflector"))
+
+
+def _reflection(state: ReflexionState, runtime: Runtime[Context], domain: Domain, llm: RoleModel) -> Generator[dict[str, Any], Reply, dict[str, Any]]:
     """The node's logic: yields each call to the reflector (``RoleModel.reply``'s arguments; see ``nodes/dual.py``)."""
-    domain = runtime.context.resolved_domain(state.get("domain_settings"))
     last = state["trials"][-1]
     reflections = state.get("reflections", [])
     def prompt_with(lessons: str) -> str:

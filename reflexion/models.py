@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
@@ -151,11 +151,15 @@ def open_models(
     with LocalServer(path) as server:
         announce(f"Using the embedded local model {path.name} at {server.base_url} (set OPENAI_API_KEY or REFLEXION_BASE_URL to use another endpoint).")
         yield {
-            role: chat_model(replace(s, model=path.stem, base_url=server.base_url, api_key="local", timeout_s=_embedded_timeout(env, role, s)))
+            role: chat_model(embedded(s, role, path.stem, server.base_url, env))
             for role, s in settings.items()
         }
 
 
-def _embedded_timeout(env: Mapping[str, str], role: Role, settings: ModelSettings) -> float:
-    """The role's timeout against the embedded server: the one set in the environment, else :data:`EMBEDDED_TIMEOUT_S`."""
-    return settings.timeout_s if _lookup(env, role, "TIMEOUT") is not None else EMBEDDED_TIMEOUT_S
+def embedded(settings: ModelSettings, role: Role, model: str, base_url: str, env: Mapping[str, str] | None = None,
+             explicit: Mapping[str, Any] | None = None) -> ModelSettings:  # fmt: skip
+    """``settings`` pointed at the embedded server, with its timeout: the one set in the environment
+    (or in ``explicit``, a context's own fields), else :data:`EMBEDDED_TIMEOUT_S`."""
+    env = os.environ if env is None else env
+    timeout_set = _lookup(env, role, "TIMEOUT") is not None or (explicit or {}).get("timeout_s") is not None
+    return replace(settings, model=model, base_url=base_url, api_key="local", timeout_s=settings.timeout_s if timeout_set else EMBEDDED_TIMEOUT_S)

@@ -22,7 +22,7 @@ from langchain_core.language_models import BaseChatModel
 from reflexion.context import ModelConfig
 from reflexion.domains import Domain, get_domain
 from reflexion.errors import SettingsError
-from reflexion.models import ModelSettings, Role, chat_model, settings_from_env
+from reflexion.models import ModelSettings, Role, chat_model, embedded, settings_from_env
 
 
 def model_settings(role: Role, config: ModelConfig, env: dict[str, str] | None = None) -> ModelSettings:
@@ -35,7 +35,7 @@ def chat_model_for(role: Role, config: ModelConfig) -> BaseChatModel:
     settings = model_settings(role, config)
     if settings.base_url is None and settings.api_key is None:
         server = _embedded_server()
-        settings = replace(settings, model=server.model, base_url=server.base_url, api_key="local")
+        settings = embedded(settings, role, server.model, server.base_url, explicit=config.overrides())
     return _cached_chat_model(settings)
 
 

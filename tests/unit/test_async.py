@@ -8,7 +8,7 @@ import asyncio
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from langchain_core.messages import BaseMessage
@@ -61,6 +61,34 @@ def test_the_async_bodies_take_the_same_second_draws_as_the_sync_ones(async_chec
     assert [t["candidate"] for t in async_values["trials"]] == [t["candidate"] for t in sync_values["trials"]] == ["27", "26", "28"]
     assert async_values["trials"][1]["trajectory"][0]["redrawn"] == "repeated trial 1"
     assert async_values["usage"] == sync_values["usage"] and async_values["usage"]["actor"]["calls"] == 4
+
+
+class WatchedContext(Context):
+    """Records the thread each model and domain lookup runs in: the first lookup may start the
+    embedded server or a sandbox, which must never block the event loop (``langgraph dev`` refuses it)."""
+
+    lookups: ClassVar[list[str]] = []
+
+    def model(self, role):
+        self.lookups.append(threading.current_thread().name)
+        return super().model(role)
+
+    def resolved_domain(self, run_settings=None):
+        self.lookups.append(threading.current_thread().name)
+        return super().resolved_domain(run_settings)
+
+
+def test_the_async_bodies_make_the_context_objects_off_the_event_loop() -> None:
+    WatchedContext.lookups.clear()
+    loop_thread: list[str] = []
+
+    async def main() -> dict[str, Any]:
+        loop_thread.append(threading.current_thread().name)
+        graph = build_graph(InMemorySaver())
+        return await astream(graph, new_run(TASK), thread_config("t"), WatchedContext.with_model(ScriptedChatModel(replies=REPLIES), QA))
+
+    assert asyncio.run(main())["outcome"] == "solved"
+    assert len(WatchedContext.lookups) >= 5 and loop_thread[0] not in WatchedContext.lookups  # actor, evaluator, reflect: two trials
 
 
 class SyncOnlyQA(QADomain):

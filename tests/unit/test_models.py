@@ -101,3 +101,18 @@ def test_the_embedded_model_waits_long_for_a_slow_cpu_reply_unless_a_timeout_is_
         assert models["actor"].openai_api_base == _FakeServer.base_url and models["actor"].model_name == "tiny"
     with open_models({"REFLEXION_TIMEOUT": "60", "REFLEXION_REFLECTOR_TIMEOUT": "5"}, announce=lambda line: None) as models:
         assert {role: llm.request_timeout for role, llm in models.items()} == {"actor": 60.0, "evaluator": 60.0, "reflector": 5.0}
+
+
+def test_a_context_without_an_endpoint_gets_the_embedded_timeout_unless_it_sets_one(monkeypatch):
+    import reflexion.resolve
+    from reflexion.context import ModelConfig
+    from reflexion.models import EMBEDDED_TIMEOUT_S
+
+    class Server:
+        model, base_url = "tiny", "http://127.0.0.1:9/v1"
+
+    monkeypatch.setattr(reflexion.resolve, "_embedded_server", lambda: Server)
+    for name in [n for n in __import__("os").environ if n.startswith(("REFLEXION_", "OPENAI_"))]:
+        monkeypatch.delenv(name)
+    assert reflexion.resolve.chat_model_for("actor", ModelConfig()).request_timeout == EMBEDDED_TIMEOUT_S
+    assert reflexion.resolve.chat_model_for("actor", ModelConfig(timeout_s=30)).request_timeout == 30.0
