@@ -17,7 +17,7 @@ import pytest
 
 from drivers.faults import ACTOR, LESSON, REFLECTOR, TASK, qa_script
 from reflexion.state import new_run
-from reflexion.testing.openai_stub import Fault, OpenAIStub, unused_port
+from reflexion.testing.openai_stub import Fault, OpenAIStub, Rule, unused_port
 
 pytestmark = pytest.mark.slow
 sdk = pytest.importorskip("langgraph_sdk", reason="needs the [server] extra: pip install -e '.[server]'")
@@ -25,9 +25,19 @@ ROOT = Path(__file__).resolve().parents[2]
 CONTEXT = {"actor": {"model": ACTOR}, "evaluator": {"model": ACTOR}, "reflector": {"model": REFLECTOR}, "domain": "qa"}
 
 
+CODE = """```python
+def has_close_elements(numbers, threshold):
+    return any(abs(a - b) < threshold for i, a in enumerate(numbers) for b in numbers[i + 1:])
+```"""
+TESTS = "assert has_close_elements([1.0, 2.0, 3.0], 0.5) == False\nassert has_close_elements([1.0, 2.8, 3.0], 0.3) == True"
+
+
 @pytest.fixture
 def stub() -> Iterator[OpenAIStub]:
-    with OpenAIStub(qa_script()) as server:
+    script = qa_script()
+    # The programming domain's test writer and actor (both the actor model here), for HumanEval/0.
+    script.rules[:0] = [Rule(TESTS, model=ACTOR, when="Do not implement it"), Rule(CODE, model=ACTOR, when="has_close_elements")]
+    with OpenAIStub(script) as server:
         yield server
 
 
@@ -109,3 +119,16 @@ def test_a_person_writes_the_reflection_over_the_server(server: str, stub: OpenA
     assert pending["value"]["kind"] == "review_reflection" and pending["value"]["draft_reflection"]
     final = client.runs.wait(thread["thread_id"], "reflexion", command={"resume": {"reflection": mine}}, context=CONTEXT)
     assert final["outcome"] == "solved" and final["reflections"] == [mine] and final["reflection_authors"] == ["human"]
+
+
+def test_a_programming_task_runs_its_sandboxed_tests_under_the_server(server: str, stub: OpenAIStub) -> None:
+    # The server runs the nodes' async bodies on its event loop (with langgraph dev's check for
+    # blocking calls there): the self-tests and the sandbox runs happen in a worker thread.
+    from reflexion.domains import get_domain
+
+    task = get_domain("programming").load_tasks("humaneval")[0]
+    client = sdk.get_sync_client(url=server)
+    thread = client.threads.create()
+    final = client.runs.wait(thread["thread_id"], "reflexion", input=new_run(task, max_trials=2), context={**CONTEXT, "domain": "programming"})
+    assert final.get("outcome") == "solved", final
+    assert final["trials"][0]["feedback"]["success"] and "has_close_elements([1.0, 2.8, 3.0], 0.3)" in final["trials"][0]["feedback"]["text"]
