@@ -15,7 +15,6 @@ from reflexion.lessons import (
     repeated_lesson,
     whole_sentences,
     without_dangling_intro,
-    without_label,
     without_prompt_echo,
     without_repeated_sentences,
 )
@@ -82,7 +81,6 @@ def _reflection(state: ReflexionState, runtime: Runtime[Context], domain: Domain
 
 def lesson(reply: Reply, instructions: list[str]) -> str:
     """The lesson in a reflector's reply: whole sentences if it was cut off, each sentence once,
-    without a dangling "Here is the fix:", a leading "Lesson:" label, or the prompt's own
-    instructions (its worked example included) copied into it."""
+    without a dangling "Here is the fix:" and without the prompt's own instructions copied into it."""
     text = whole_sentences(reply.text) if reply.cut_off else without_dangling_intro(reply.text)
-    return without_label(without_prompt_echo(without_repeated_sentences(text), instructions))
+    return without_prompt_echo(without_repeated_sentences(text), instructions)

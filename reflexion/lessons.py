@@ -25,11 +25,6 @@ def whole_sentences(text: str) -> str:
     return text[: ends[-1]] if ends else text
 
 
-def without_label(text: str) -> str:
-    """The reflection without a leading ``Lesson:`` label (a prompt's worked example shows one)."""
-    return re.sub(r"^\s*(?:\*\*)?(?:lesson|reflection|self-reflection)(?:\*\*)?\s*:\s*(?:\*\*)?\s*", "", text, flags=re.IGNORECASE)
-
-
 def without_dangling_intro(text: str) -> str:
     """The reflection without a last line that introduces what was cut off ("Here is the fix:")."""
     text = text.strip()

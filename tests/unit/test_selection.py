@@ -10,7 +10,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from reflexion.context import Context
 from reflexion.domains import get_domain
 from reflexion.graphs import build_graph
-from reflexion.lessons import whole_sentences, without_dangling_intro, without_label, without_repeated_sentences
+from reflexion.lessons import whole_sentences, without_dangling_intro, without_repeated_sentences
 from reflexion.runner import stream, thread_config
 from reflexion.selection import answer_after, best_trial, repeated_trial
 from reflexion.state import new_run
@@ -107,20 +107,3 @@ def test_a_reflection_stopped_at_a_code_block_loses_the_line_that_announced_it()
     assert without_dangling_intro("Sort first.\nHere is the revised implementation:\n") == "Sort first."
     assert without_dangling_intro("Note: x") == "Note: x"
     assert without_dangling_intro("Fix:") == ""
-
-
-def test_a_lesson_loses_the_label_the_worked_example_shows() -> None:
-    assert without_label("Lesson: The loop stops one short.") == "The loop stops one short."
-    assert without_label("**Reflection:** Sort first.") == "Sort first."
-    assert without_label("The lesson: sort first.") == "The lesson: sort first."  # only a leading label
-
-
-def test_a_reflection_that_copies_the_prompts_worked_example_keeps_only_its_own_words() -> None:
-    from reflexion.llm import Reply
-    from reflexion.nodes.reflect import lesson
-    from reflexion.prompts import load_prompt
-
-    template = load_prompt("reflect", "programming").template
-    copied = next(line for line in template.splitlines() if line.startswith("Lesson: "))
-    reply = Reply(f"{copied}\nLesson: my loop stops one element short; iterate to len(xs).")
-    assert lesson(reply, [template]) == "my loop stops one element short; iterate to len(xs)."
