@@ -161,7 +161,7 @@ class LocalServer:
             )
             atexit.register(self.stop)
             # The CLI's Ctrl-C/SIGTERM handler exits at once (reflexion.interrupts): stop us first.
-            self._unregister_interrupt = register_cleanup(self.stop)
+            self._unregister_interrupt = register_cleanup(self._kill_before_exit)
             self._stop_on_sigterm()
             self._wait_until_ready()
         except BaseException:  # Ctrl-C while the model loads must not leave it behind either
@@ -184,10 +184,29 @@ class LocalServer:
                 self.log_path.unlink(missing_ok=True)
 
     def wait(self) -> int:
-        """Block until the server exits (for ``reflexion serve-local``); its exit code."""
+        """Block until the server exits (for ``reflexion serve-local``); its exit code. Polls rather
+        than ``Popen.wait()``, which holds the process's wait lock while it blocks: a signal handler
+        that stops the server from inside it would wait for that lock for ever."""
         if self.process is None:
             raise RuntimeError("this LocalServer is not running")
-        return self.process.wait()
+        while (code := self.process.poll()) is None:
+            time.sleep(0.2)
+        return code
+
+    def _kill_before_exit(self) -> None:
+        """:meth:`stop` for the CLI's signal handler, which exits right after: the same signals, but
+        without ``Popen``'s wait lock (the code the signal interrupted may hold it) and without
+        reaping (the process is about to exit)."""
+        process = self.process
+        if process is None:
+            return
+        _signal_group(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_S
+        while time.monotonic() < deadline and _group_alive(process.pid):
+            time.sleep(0.05)
+        _signal_group(process.pid, signal.SIGKILL)
+        if self.log_path is not None:
+            self.log_path.unlink(missing_ok=True)  # stopped on purpose, as stop() does
 
     # -- readiness ---------------------------------------------------------------------------
 
@@ -258,6 +277,19 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
     _signal_group(process.pid, signal.SIGKILL)
     process.kill()  # in case the group is not what we think it is; a no-op once it was reaped
     process.wait()
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether any process of the group is still running (a zombie leader awaiting its reap counts as gone)."""
+    try:
+        os.killpg(pgid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    try:
+        done, _ = os.waitpid(pgid, os.WNOHANG)  # reaps the leader if it has exited (lock-free)
+    except ChildProcessError:
+        return False
+    return done == 0
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:

@@ -206,6 +206,39 @@ def test_the_server_dies_with_its_parent(fake_server: Path, tmp_path: Path, sig:
         log.unlink(missing_ok=True)
 
 
+WAITING_PARENT = """
+    import sys
+    sys.path.insert(0, {tests!r})
+    from test_local_server import FakeServer
+    from pathlib import Path
+    from reflexion.interrupts import exit_on_signals
+
+    exit_on_signals(lambda: "interrupted")  # as the real command line does (reflexion serve-local)
+    with FakeServer(Path({script!r})) as server:
+        print(f"server {{server.process.pid}} {{server.log_path}}", flush=True)
+        server.wait()
+"""
+
+
+def test_ctrl_c_while_the_command_line_waits_on_the_server_stops_it_at_once(fake_server: Path, tmp_path: Path) -> None:
+    # The signal handler stops the server from inside the wait: it must not wait for the lock that
+    # the interrupted wait holds (it did, and the command hung until a second Ctrl-C).
+    code = textwrap.dedent(WAITING_PARENT).format(tests=str(Path(__file__).parent), script=str(fake_server))
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        assert parent.stdout is not None
+        line = parent.stdout.readline().split()
+        assert line and line[0] == "server", f"the parent did not start its server (exit {parent.poll()})"
+        time.sleep(0.5)  # inside server.wait()
+        parent.send_signal(signal.SIGINT)
+        assert parent.wait(timeout=15) == 130
+        assert gone_within([int(line[1])], 5)
+    finally:
+        parent.kill()
+        parent.wait()
+        Path(line[2]).unlink(missing_ok=True) if line else None
+
+
 def test_threads_default_to_half_the_cores_and_can_be_set() -> None:
     assert 1 <= default_threads({}) <= 4
     assert default_threads({"REFLEXION_LOCAL_THREADS": "3"}) == 3
