@@ -2,8 +2,8 @@
 
 The decision is made here and stored in state; the router in the graph only reads it, so a
 resumed run never re-decides differently (langgraph issue 8834). A run that stops answers with its
-best trial (``reflexion.selection.best_trial``), which is the last one unless a later "fix" scored
-worse than an earlier attempt.
+best trial (``reflexion.selection.best_trial``): the last one unless a later "fix" scored worse
+than an earlier attempt, or tied with attempts the evaluator saw more often.
 """
 
 from __future__ import annotations

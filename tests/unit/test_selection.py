@@ -34,6 +34,19 @@ def test_the_answer_is_a_success_else_the_best_score_latest_on_ties() -> None:
         best_trial([])
 
 
+def test_on_a_tie_the_attempt_the_evaluator_saw_most_often_wins() -> None:
+    def seen(trial: int, outputs: str) -> dict:
+        return {**record(trial, f"v{trial}", 0.0), "feedback": {"score": 0.0, "success": False, "text": f"Tests failed: {outputs}"}}
+
+    # Wrong self-written tests reject every attempt alike; the drifting fourth attempt is not the answer.
+    drift = [seen(1, "30"), seen(2, "30"), seen(3, "30"), seen(4, "720")]
+    assert best_trial(drift)["trial"] == 3
+    assert best_trial([*drift, seen(5, "30")])["trial"] == 5  # the latest of the most seen
+    assert best_trial([seen(1, "30"), seen(2, "720")])["trial"] == 2  # no repeats: the latest
+    better = {**seen(6, "1"), "feedback": {"score": 0.5, "success": False, "text": "Tests failed: 1"}}
+    assert best_trial([*drift, better])["trial"] == 6  # a higher score still wins outright
+
+
 def test_a_repeat_names_the_latest_earlier_trial_with_the_same_candidate() -> None:
     same = QA.same_candidate
     trials = [record(1, "x = 1", 0), record(2, "y", 0), record(3, "X  =  1", 0)]
