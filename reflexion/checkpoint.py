@@ -98,13 +98,30 @@ async def open_async_checkpointer(db: str | os.PathLike[str] | None = None) -> A
         conn = await aiosqlite.connect(file, timeout=30)
     except (OSError, sqlite3.Error) as exc:
         raise SettingsError(f"cannot use {file} as the checkpoint file: {exc}; pass another --db") from exc
+    saver = AsyncSqliteSaver(conn)
     try:
-        saver = AsyncSqliteSaver(conn)
         try:
             await saver.setup()
         except sqlite3.DatabaseError as exc:
             raise SettingsError(f"cannot use {file} as the checkpoint file: {exc}; pass another --db") from exc
         yield saver
+    finally:
+        await _aclose(saver, conn)
+
+
+async def _aclose(saver: Any, conn: Any) -> None:
+    """Close the async saver's connection once the writes in flight are done.
+
+    A cancelled run (Ctrl-C, a failed sibling task) leaves LangGraph finishing its writes in tasks
+    of its own, which can outlive the run. Closing the connection under one of them left it holding
+    SQLite's write lock until the garbage collector freed it, and the next bench in the process
+    waited for it ("database is locked"). Every write of the saver takes its lock, first come first
+    served: taking it once more waits for those already started. (PostgreSQL's saver has the same
+    lock; there a closed connection only loses the write.)
+    """
+    try:
+        async with saver.lock:
+            pass
     finally:
         await conn.close()
 
@@ -152,15 +169,15 @@ async def _async_postgres_saver(url: str) -> AsyncIterator[BaseCheckpointSaver[A
     import psycopg
 
     conn = await _aconnect(url)
+    saver = AsyncPostgresSaver(conn)
     try:
-        saver = AsyncPostgresSaver(conn)
         try:
             await saver.setup()
         except psycopg.Error as exc:
             raise _setup_error(url, exc) from None
         yield saver
     finally:
-        await conn.close()
+        await _aclose(saver, conn)
 
 
 @contextmanager

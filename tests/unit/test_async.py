@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 import pytest
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatResult
+from langgraph.checkpoint.base import empty_checkpoint
 from langgraph.checkpoint.memory import InMemorySaver
 from pydantic import PrivateAttr
 
@@ -138,6 +139,24 @@ def test_an_async_run_that_failed_resumes_where_it_stopped(async_checkpointer) -
     values, model = asyncio.run(main())
     assert values["outcome"] == "solved" and values["reflections"] == ["I forgot that 2 is prime."]
     assert len(model.prompts) == 2  # the reflection and trial 2: trial 1 was on disk and is not asked again
+
+
+@pytest.mark.parametrize("async_checkpointer", ["sqlite", "postgres"], indirect=True)
+def test_the_async_store_closes_after_the_writes_still_in_flight(async_checkpointer) -> None:
+    """A cancelled run (Ctrl-C) leaves LangGraph finishing its checkpoint writes in tasks of their
+    own; the store's connection closes after them. (Closing SQLite's under one kept its write lock:
+    the next bench in the process failed with "database is locked".)"""
+    config: Any = {"configurable": {"thread_id": "late", "checkpoint_ns": ""}}
+
+    async def main() -> Any:
+        async with async_checkpointer() as saver:
+            late = asyncio.create_task(saver.aput(config, empty_checkpoint(), {}, {}))
+            await asyncio.sleep(0)  # the write has started (it holds the saver's lock) when the store closes
+        assert late.done() and late.exception() is None
+        async with async_checkpointer() as saver:
+            return await saver.aget_tuple({"configurable": {"thread_id": "late"}})
+
+    assert asyncio.run(main()) is not None
 
 
 class SlowModel(ScriptedChatModel):

@@ -135,10 +135,6 @@ def test_a_model_error_stops_concurrent_workers_and_the_rerun_finishes_all(bench
     assert all(row["passed"] for row in rows)
 
 
-@pytest.mark.xfail(strict=False, reason="known bug since the asyncio harness (e15c3ea): after a Ctrl-C inside a model "
-                   "call, the cancelled run's SQLite connection can keep its write lock, and a second bench in the same "
-                   "process then fails with 'database is locked' (fails about half the runs on an idle machine; the CLI "
-                   "is not affected: it exits on Ctrl-C). To be fixed first next session.")
 def test_ctrl_c_leaves_a_resumable_bench(bench, tmp_path: Path) -> None:
     interrupted = PromptModel(respond=student(fail_reflecting_on={"days-leap"}, error=ctrl_c))
     with pytest.raises(KeyboardInterrupt):
