@@ -200,11 +200,7 @@ class LocalServer:
         process = self.process
         if process is None:
             return
-        _signal_group(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_GRACE_S
-        while time.monotonic() < deadline and _group_alive(process.pid):
-            time.sleep(0.05)
-        _signal_group(process.pid, signal.SIGKILL)
+        _terminate_group(process.pid)
         if self.log_path is not None:
             self.log_path.unlink(missing_ok=True)  # stopped on purpose, as stop() does
 
@@ -266,30 +262,36 @@ def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the child's process group, SIGKILL it after a grace period; reap the child."""
-    _signal_group(process.pid, signal.SIGTERM)  # the child leads its own group (start_new_session)
-    try:
-        process.wait(timeout=STOP_GRACE_S)
-    except subprocess.TimeoutExpired:
-        pass
-    # Also after a clean exit: whatever the server may have started must not outlive it. (A group id
-    # stays reserved while any member lives, so this cannot hit an unrelated process.)
-    _signal_group(process.pid, signal.SIGKILL)
-    process.kill()  # in case the group is not what we think it is; a no-op once it was reaped
+    """:func:`_terminate_group`, then reap the child."""
+    _terminate_group(process.pid)  # the child leads its own group (start_new_session)
+    process.kill()  # in case the group is not what we think it is; a no-op once it has exited
     process.wait()
 
 
+def _terminate_group(pgid: int) -> None:
+    """SIGTERM the process group, SIGKILL it after a grace period. Lock-free (no ``Popen.wait``),
+    so the CLI's signal handler can call it whatever the code it interrupted holds."""
+    _signal_group(pgid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_S
+    while time.monotonic() < deadline and _group_alive(pgid):
+        time.sleep(0.05)
+    # Also after a clean exit: whatever the server may have started must not outlive it. (A group id
+    # stays reserved while any member lives, so this cannot hit an unrelated process.)
+    _signal_group(pgid, signal.SIGKILL)
+
+
 def _group_alive(pgid: int) -> bool:
-    """Whether any process of the group is still running (a zombie leader awaiting its reap counts as gone)."""
+    """Whether any process of the group is still running (the leader is reaped first if it has
+    exited: a zombie awaiting its reap would count as alive)."""
+    try:
+        os.waitpid(pgid, os.WNOHANG)
+    except ChildProcessError:
+        pass  # reaped already, or not our child
     try:
         os.killpg(pgid, 0)
     except (ProcessLookupError, PermissionError):
         return False
-    try:
-        done, _ = os.waitpid(pgid, os.WNOHANG)  # reaps the leader if it has exited (lock-free)
-    except ChildProcessError:
-        return False
-    return done == 0
+    return True
 
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
