@@ -495,7 +495,9 @@ class OpenAIStubProcess:
     def requests(self) -> list[Request]:
         if self.requests_log is None or not self.requests_log.exists():
             return []
-        lines = self.requests_log.read_text(encoding="utf-8").splitlines()
+        data = self.requests_log.read_bytes()
+        # The stub appends while this reads: a last line without its newline is still being written.
+        lines = data[: data.rfind(b"\n") + 1].decode("utf-8").splitlines()
         return [Request(**json.loads(line)) for line in lines if line.strip()]
 
     def client_env(self, **models: str) -> dict[str, str]:

@@ -105,3 +105,16 @@ def test_keep_alive_serves_several_requests_on_one_connection(in_process: bool) 
             assert response.status == 200 and response.version == 11 and not response.will_close
             assert json.loads(response.read())["choices"][0]["message"]["content"] == "Answer: 4"
         conn.close()
+
+
+def test_the_process_form_reads_back_only_the_requests_it_has_finished_writing(tmp_path: Path) -> None:
+    """The stub appends to its requests log while a test polls it: a last line caught mid-write
+    (no newline yet, perhaps cut inside a multi-byte character) is left for the next read."""
+    log = tmp_path / "requests.jsonl"
+    done = {"number": 1, "at": 0.0, "model": ACTOR, "prompt": "é", "messages": [], "fault": None, "status": 200, "usage": None}
+    torn = json.dumps({**done, "number": 2}, ensure_ascii=False).encode()
+    log.write_bytes(json.dumps(done, ensure_ascii=False).encode() + b"\n" + torn[: torn.index("é".encode()) + 1])
+    stub = OpenAIStubProcess(qa_script(), requests_log=log)
+    assert [r.number for r in stub.requests()] == [1]
+    log.write_bytes(log.read_bytes() + torn[torn.index("é".encode()) + 1 :] + b"\n")
+    assert [r.number for r in stub.requests()] == [1, 2]
