@@ -82,12 +82,17 @@ def read_rows(path: str | os.PathLike[str]) -> list[ResultRow]:
     skipped; a bad complete line is an error naming the file and line."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         return []
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
+        raise TaskError(f"cannot read result file {path}: {exc.strerror or exc}") from exc
+    finished = data[: data.rfind(b"\n") + 1]  # a torn last line may end inside a multi-byte character
+    try:
+        text = finished.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise TaskError(f"cannot read result file {path}: {exc}") from exc
-    lines = text.split("\n")[:-1]  # the last piece is "" or a torn line
+    lines = text.split("\n")[:-1]
     rows: list[ResultRow] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():

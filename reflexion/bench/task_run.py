@@ -28,10 +28,11 @@ def finish_task(graph: CompiledStateGraph, context: Context, settings: RunSettin
              on_start: OnStart | None = None) -> ResultRow:  # fmt: skip
     """Start, resume or read the task's thread until it has ended; returns its row (not written)."""
     started = time.monotonic()
-    snapshot = graph.get_state(thread_config(thread_id))
+    config = thread_config(thread_id)
+    snapshot = graph.get_state(config)
     resumed, on_event = _started(snapshot.values, on_start)
     if not resumed:
-        values = stream(graph, settings.start(task, context.resolved_domain().settings()), thread_config(thread_id), context, on_event)
+        values = stream(graph, settings.start(task, context.resolved_domain().settings()), config, context, on_event)
     else:
         plan = plan_resume(graph, thread_id, max_trials=settings.budget)
         values = snapshot.values if plan is None else stream(graph, None, plan.config, context, on_event)
@@ -43,10 +44,11 @@ async def afinish_task(graph: CompiledStateGraph, context: Context, settings: Ru
     """:func:`finish_task` on the event loop (the graph's async saver and nodes); the blocking parts
     (planning a resume, the final scoring in the sandbox) run in worker threads."""
     started = time.monotonic()
-    snapshot = await graph.aget_state(thread_config(thread_id))
+    config = thread_config(thread_id)
+    snapshot = await graph.aget_state(config)
     resumed, on_event = _started(snapshot.values, on_start)
     if not resumed:
-        values = await astream(graph, settings.start(task, context.resolved_domain().settings()), thread_config(thread_id), context, on_event)
+        values = await astream(graph, settings.start(task, context.resolved_domain().settings()), config, context, on_event)
     else:
         # Once per resumed task, and synchronous: a worker thread, where the async savers take sync calls.
         plan = await asyncio.to_thread(plan_resume, graph, thread_id, max_trials=settings.budget)

@@ -52,6 +52,21 @@ def test_a_complete_line_cut_before_its_newline_counts_as_torn(tmp_path: Path) -
         assert not results.done("b")
 
 
+def test_a_torn_line_cut_inside_a_multibyte_character_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "results.jsonl"
+    torn = (json.dumps({**row("b"), "note": "ü"}, ensure_ascii=False)).encode("utf-8")
+    cut = torn[: torn.index("ü".encode()) + 1]  # the first of the character's two bytes
+    path.write_bytes((json.dumps(row("a")) + "\n").encode("utf-8") + cut)
+    assert [r["task_id"] for r in read_rows(path)] == ["a"]
+
+
+def test_a_complete_line_that_is_not_utf8_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "results.jsonl"
+    path.write_bytes(b'{"task_id": "\xff"}\n')
+    with pytest.raises(TaskError, match=r"cannot read result file .*results.jsonl"):
+        read_rows(path)
+
+
 def test_a_bad_complete_line_is_an_error_naming_file_and_line(tmp_path: Path) -> None:
     path = tmp_path / "results.jsonl"
     path.write_text(json.dumps(row("a")) + "\n{oops\n", encoding="utf-8")
