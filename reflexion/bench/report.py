@@ -37,6 +37,18 @@ def summary_table(summaries: Sequence[BenchSummary]) -> Table:
     return table
 
 
+def changed_tasks(summaries: Sequence[BenchSummary]) -> list[str]:
+    """One line per summary that fixed or broke a task after trial 1: which ones, and when fixed."""
+    lines = []
+    for s in summaries:
+        if not (s.fixed_tasks or s.broken_tasks):
+            continue
+        fixed = ", ".join(f"{task} (trial {trial})" for task, trial in s.fixed_tasks.items()) or "none"
+        broken = ", ".join(s.broken_tasks) or "none"
+        lines.append(f"{escape(s.label or s.strategy)}: fixed {escape(fixed)}; broken {escape(broken)}")
+    return lines
+
+
 def _pass(summary: BenchSummary, t: int) -> str:
     if not summary.solved_by_trial:
         return "-"

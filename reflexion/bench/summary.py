@@ -58,10 +58,18 @@ class BenchSummary:
     false_negatives: Ratio | None
     usage: dict[str, Usage] = field(default_factory=dict)  # per role, all tasks
     wall_s: float = 0.0  # all tasks, added up
-    fixed: int = 0  # failed after trial 1, passed in the end
-    broken: int = 0  # passed after trial 1, failed in the end
+    fixed_tasks: dict[str, int] = field(default_factory=dict)  # failed after trial 1, passed in the end: id -> first passing trial
+    broken_tasks: list[str] = field(default_factory=list)  # passed after trial 1, failed in the end
     after_pass: Ratio | None = None  # trials run after a passing answer, of all trials (rows with passed_by_trial)
     after_pass_tasks: int = 0  # the tasks that ran such trials
+
+    @property
+    def fixed(self) -> int:
+        return len(self.fixed_tasks)
+
+    @property
+    def broken(self) -> int:
+        return len(self.broken_tasks)
 
     @property
     def solved(self) -> int:
@@ -105,6 +113,8 @@ class BenchSummary:
             "lift": None if self.final is None or self.baseline is None else self.final - self.baseline,
             "fixed_after_trial_1": self.fixed,
             "broken_after_trial_1": self.broken,
+            "fixed_tasks": self.fixed_tasks,
+            "broken_tasks": self.broken_tasks,
             "trials_after_a_passing_answer": self.after_pass.to_dict() if self.after_pass else None,
             "tasks_with_trials_after_a_passing_answer": self.after_pass_tasks,
             "false_positives": self.false_positives.to_dict() if self.false_positives else None,
@@ -137,6 +147,12 @@ def trials_after_pass(row: ResultRow) -> int | None:
     return 0 if first is None else row["trials"] - first
 
 
+def first_passing_trial(row: ResultRow) -> int | None:
+    """The first budget with which the row's task passed; None when none did."""
+    horizon = max(row["max_trials"], row["trials"])
+    return next((t for t in range(1, horizon + 1) if passed_after(row, t)), None)
+
+
 def summarize(rows: Iterable[ResultRow], label: str = "") -> BenchSummary:
     rows = list(rows)
     horizon = max((max(row["max_trials"], row["trials"]) for row in rows), default=0)
@@ -167,8 +183,9 @@ def summarize(rows: Iterable[ResultRow], label: str = "") -> BenchSummary:
         false_negatives=false_negatives,
         usage=usage,
         wall_s=sum(float(row.get("wall_s") or 0.0) for row in rows),
-        fixed=sum(bool(row["passed"]) and not passed_after(row, 1) for row in rows),
-        broken=sum(passed_after(row, 1) and not row["passed"] for row in rows),
+        fixed_tasks={row["task_id"]: first_passing_trial(row) or row["trials"]
+                     for row in rows if row["passed"] and not passed_after(row, 1)},  # fmt: skip
+        broken_tasks=[row["task_id"] for row in rows if passed_after(row, 1) and not row["passed"]],
         after_pass=after_pass,
         after_pass_tasks=sum(n > 0 for _, n in after),
     )

@@ -20,7 +20,7 @@ from reflexion.bench.harness import check_compatible
 from reflexion.bench.plot import plot_curves
 from reflexion.bench.progress import BarProgress, NodeProgress
 from reflexion.bench.ray_executor import check_ray_request, portable_context, run_bench_on_ray
-from reflexion.bench.report import summary_table
+from reflexion.bench.report import changed_tasks, summary_table
 from reflexion.bench.results import ResultRow
 from reflexion.bench.source import BUILTIN_SOURCES, SOURCE_DOMAINS
 from reflexion.bench.summary import BenchSummary
@@ -127,6 +127,8 @@ def execute(request: BenchRequest) -> int:
         print(json.dumps(summary.to_dict(), indent=2))
     else:
         console.print(summary_table([summary]))
+        for line in changed_tasks([summary]):
+            console.print(line, soft_wrap=True)
         console.print(f"[dim]rows: {escape(str(out))} · summary: {escape(str(summary_file))}[/]")
     if request.plot:
         path = plot_curves([summary], request.plot)
@@ -161,6 +163,8 @@ def _report(args: argparse.Namespace) -> int:
         print(json.dumps([s.to_dict() for s in summaries], indent=2))
     else:
         console.print(summary_table(summaries))
+        for line in changed_tasks(summaries):
+            console.print(line, soft_wrap=True)
     _plot(summaries, args)
     return 0
 

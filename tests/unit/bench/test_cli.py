@@ -68,8 +68,11 @@ def test_summary_of_several_files_without_running(model: PromptModel, capsys) ->
     assert main(["bench", "--summary", "a.jsonl", "b.jsonl", "--json"]) == 0
     summaries = json.loads(capsys.readouterr().out)
     assert [(s["label"], s["strategy"], s["final_pass_at_1"]) for s in summaries] == [("a", "reflexion", 1.0), ("b", "none", 0.0)]
+    fixed = json.loads(Path("a.summary.json").read_text())["fixed_tasks"]
     assert main(["bench", "--summary", "a.jsonl", "b.jsonl"]) == 0
-    assert "none" in capsys.readouterr().out and len(model.prompts) == calls
+    out = capsys.readouterr().out
+    assert "none" in out and len(model.prompts) == calls
+    assert fixed and f"a: fixed {', '.join(f'{task} (trial {trial})' for task, trial in fixed.items())}; broken none" in out
 
 
 def test_summary_of_runs_in_progress_compares_the_tasks_they_share(model: PromptModel, capsys) -> None:

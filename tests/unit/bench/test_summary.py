@@ -8,7 +8,7 @@ from io import StringIO
 from rich.console import Console
 
 from reflexion.bench import Ratio, summarize
-from reflexion.bench.report import summary_table
+from reflexion.bench.report import changed_tasks, summary_table
 
 
 def row(task_id: str, outcome: str, trials: int, passed: bool, *, final: dict | None = None, max_trials: int = 3,
@@ -56,6 +56,24 @@ def test_trials_run_after_the_answer_already_passed_are_counted() -> None:
     assert (summary.after_pass, summary.after_pass_tasks) == (Ratio(3, 10), 2)  # b: 2, c: 1, of 1 + 3 + 3 + 3 trials
     assert summary.to_dict()["trials_after_a_passing_answer"] == {"count": 3, "of": 10, "rate": 0.3}
     assert summarize(ROWS).after_pass is None
+
+
+def test_fixed_and_broken_tasks_are_named_with_the_trial_a_fix_first_passed() -> None:
+    rows = [
+        {**row("kept", "solved", 1, True, final={"passed": True}), "passed_by_trial": [True]},
+        {**row("late", "solved", 3, True, final={"passed": True}), "passed_by_trial": [False, False, True]},
+        {**row("early", "failed", 3, True, final={"hidden_passed": True}), "passed_by_trial": [False, True, True]},
+        {**row("lost", "failed", 3, False, final={"passed": False}), "passed_by_trial": [True, True, False]},
+        row("old", "solved", 2, True, final={"passed": True}),  # no passed_by_trial: fixed where its loop ended
+    ]
+    summary = summarize(rows, label="run")
+    assert summary.fixed_tasks == {"late": 3, "early": 2, "old": 2} and summary.broken_tasks == ["lost"]
+    assert (summary.fixed, summary.broken) == (3, 1)
+    data = summary.to_dict()
+    assert data["fixed_tasks"] == {"late": 3, "early": 2, "old": 2} and data["broken_tasks"] == ["lost"]
+    assert changed_tasks([summary, summarize(rows[:1], label="none")]) == [
+        "run: fixed late (trial 3), early (trial 2), old (trial 2); broken lost"
+    ]
 
 
 def test_cost_per_solved_task_counts_failed_tasks_too() -> None:
