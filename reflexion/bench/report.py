@@ -28,6 +28,7 @@ def summary_table(summaries: Sequence[BenchSummary]) -> Table:
     row("[bold]final pass@1[/]", [f"[bold]{_pass(s, len(s.solved_by_trial) - 1)}[/]" for s in summaries])
     row("lift over trial 1", ["-" if s.final is None or s.baseline is None else f"{(s.final - s.baseline) * 100:+.1f} points" for s in summaries])
     row("fixed / broken after trial 1", [f"{s.fixed} / {s.broken}" for s in summaries])
+    row("sign test of the lift", ["n/a" if s.lift_p is None else f"p = {s.lift_p:.3g}" for s in summaries])
     row("self-test false positives", [str(s.false_positives) if s.false_positives else "n/a" for s in summaries])
     row("self-test false negatives", [str(s.false_negatives) if s.false_negatives else "n/a" for s in summaries])
     row("trials after a passing answer", [f"{s.after_pass} in {s.after_pass_tasks} tasks" if s.after_pass else "n/a" for s in summaries])

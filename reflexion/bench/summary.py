@@ -17,6 +17,8 @@ Definitions (see docs/bench.md):
   already passed the final scoring (the loop's own tests rejected a right answer, or it kept going
   for another reason), of all trials run; only rows with ``passed_by_trial``. The budget a wrong
   self-written test takes from the tasks that need it.
+- the lift's sign test: an exact two-sided binomial test of the fixed against the broken tasks
+  (the tasks whose verdict did not change say nothing about the lift); see ``significance``.
 - tokens and calls per solved task: everything spent on all tasks (failed ones included) divided by
   the number of tasks that passed.
 """
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reflexion.bench.results import ResultRow, final_verdict
+from reflexion.bench.significance import exact_p
 from reflexion.state import Usage, merge_usage
 
 
@@ -70,6 +73,11 @@ class BenchSummary:
     @property
     def broken(self) -> int:
         return len(self.broken_tasks)
+
+    @property
+    def lift_p(self) -> float | None:
+        """Exact two-sided sign test of the fixed against the broken tasks (None when neither)."""
+        return exact_p(self.fixed, self.broken)
 
     @property
     def solved(self) -> int:
@@ -115,6 +123,7 @@ class BenchSummary:
             "broken_after_trial_1": self.broken,
             "fixed_tasks": self.fixed_tasks,
             "broken_tasks": self.broken_tasks,
+            "lift_sign_test_p": self.lift_p,
             "trials_after_a_passing_answer": self.after_pass.to_dict() if self.after_pass else None,
             "tasks_with_trials_after_a_passing_answer": self.after_pass_tasks,
             "false_positives": self.false_positives.to_dict() if self.false_positives else None,

@@ -83,6 +83,8 @@ def test_summary_of_runs_in_progress_compares_the_tasks_they_share(model: Prompt
     assert [s["tasks"] for s in json.loads(capsys.readouterr().out)] == [2, 1]
     assert main(["bench", "--summary", "a.jsonl", "b.jsonl", "--common", "--json"]) == 0
     assert [s["tasks"] for s in json.loads(capsys.readouterr().out)] == [1, 1]
+    assert main(["bench", "--summary", "a.jsonl", "b.jsonl", "--common"]) == 0
+    assert f"a vs b on 1 shared task: 1 ({TWO[2]}) pass only in the first, 0 only in the second" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

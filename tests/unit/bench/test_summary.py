@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from io import StringIO
 
+import pytest
 from rich.console import Console
 
 from reflexion.bench import Ratio, summarize
@@ -69,8 +70,11 @@ def test_fixed_and_broken_tasks_are_named_with_the_trial_a_fix_first_passed() ->
     summary = summarize(rows, label="run")
     assert summary.fixed_tasks == {"late": 3, "early": 2, "old": 2} and summary.broken_tasks == ["lost"]
     assert (summary.fixed, summary.broken) == (3, 1)
+    assert summary.lift_p == pytest.approx(2 * (1 + 4) / 2**4)  # 3 fixed against 1 broken
+    assert summarize(rows[:1]).lift_p is None
     data = summary.to_dict()
     assert data["fixed_tasks"] == {"late": 3, "early": 2, "old": 2} and data["broken_tasks"] == ["lost"]
+    assert data["lift_sign_test_p"] == summary.lift_p
     assert changed_tasks([summary, summarize(rows[:1], label="none")]) == [
         "run: fixed late (trial 3), early (trial 2), old (trial 2); broken lost"
     ]
