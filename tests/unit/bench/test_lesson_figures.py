@@ -1,0 +1,46 @@
+"""bench/lessons.py on hand-made rows: repeated, copy-extended and new lessons told apart."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def lessons() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_lessons", ROOT / "bench" / "lessons.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks itself up there
+    spec.loader.exec_module(module)
+    return module
+
+
+ROWS = [
+    {"task_id": "a", "reflections": ["Off by one.", "Off by one. ", "Off by one. Also the empty list.", "Sort first."]},
+    {"task_id": "b", "reflections": repr(["Wrong type.", "Return a list."])},  # an older row: the list's repr
+    {"task_id": "c", "reflections": ["Only one lesson."]},
+    {"task_id": "d", "reflections": []},
+]
+
+
+def test_later_lessons_are_repeated_copy_extended_or_new(lessons: ModuleType) -> None:
+    f = lessons.figures(ROWS)
+    assert (f.threads, f.later, f.repeated, f.extended, f.new) == (2, 4, 1, 1, 2)
+    assert (f.distinct, f.lessons) == (5, 6)
+
+
+def test_the_script_prints_the_figures_and_refuses_a_missing_file(lessons: ModuleType, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in ROWS), encoding="utf-8")
+    assert lessons.main([str(path)]) == 0
+    assert "4 tasks, 2 threads with two or more lessons, 4 later lessons: 1 repeated, 1 copy-extended, 2 new (50% say nothing new)" in capsys.readouterr().out
+    assert lessons.main([str(tmp_path / "none.jsonl")]) == 1
+    assert "no result file at" in capsys.readouterr().err
