@@ -17,7 +17,6 @@ that check, and tells the next trial little it did not already hear. No model is
 from __future__ import annotations
 
 import argparse
-import ast
 import itertools
 import sys
 from collections.abc import Iterable
@@ -46,11 +45,8 @@ class LessonFigures:
 
 
 def lessons_of(row: dict[str, Any]) -> list[str]:
-    """The row's lessons (rows store them as a list, or as its repr in older files)."""
-    value = row.get("reflections") or []
-    if isinstance(value, str):
-        value = ast.literal_eval(value)
-    return [str(lesson).strip() for lesson in value]
+    """The row's lessons, whitespace at the ends aside."""
+    return [str(lesson).strip() for lesson in row.get("reflections") or []]
 
 
 def figures(rows: Iterable[dict[str, Any]]) -> LessonFigures:

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from rich.markup import escape
 from rich.table import Table
 
+from reflexion.bench.results import ResultRow
+from reflexion.bench.significance import paired
 from reflexion.bench.summary import BenchSummary
 
 
@@ -48,6 +50,11 @@ def changed_tasks(summaries: Sequence[BenchSummary]) -> list[str]:
         broken = ", ".join(s.broken_tasks) or "none"
         lines.append(f"{escape(s.label or s.strategy)}: fixed {escape(fixed)}; broken {escape(broken)}")
     return lines
+
+
+def paired_lines(files: Sequence[tuple[str, Sequence[ResultRow]]]) -> list[str]:
+    """Each pair of labelled result files compared task by task (see :mod:`significance`)."""
+    return [escape(str(paired(first, second))) for i, first in enumerate(files) for second in files[i + 1 :]]
 
 
 def _pass(summary: BenchSummary, t: int) -> str:

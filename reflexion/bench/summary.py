@@ -146,26 +146,29 @@ def passed_after(row: ResultRow, budget: int) -> bool:
     return bool(row["passed"] and row["trials"] <= budget)
 
 
-def trials_after_pass(row: ResultRow) -> int | None:
-    """Trials the row's thread ran after its answer first passed the final scoring; None without
-    ``passed_by_trial``."""
-    by_trial = row.get("passed_by_trial")
-    if not by_trial:
-        return None
-    first = next((t for t, passed in enumerate(by_trial, start=1) if passed), None)
-    return 0 if first is None else row["trials"] - first
+def horizon(row: ResultRow) -> int:
+    """The largest budget the row can be read at: its budget, or the trials it ran if more."""
+    return max(row["max_trials"], row["trials"])
 
 
 def first_passing_trial(row: ResultRow) -> int | None:
     """The first budget with which the row's task passed; None when none did."""
-    horizon = max(row["max_trials"], row["trials"])
-    return next((t for t in range(1, horizon + 1) if passed_after(row, t)), None)
+    return next((t for t in range(1, horizon(row) + 1) if passed_after(row, t)), None)
+
+
+def trials_after_pass(row: ResultRow) -> int | None:
+    """Trials the row's thread ran after its answer first passed the final scoring; None without
+    ``passed_by_trial``."""
+    if not row.get("passed_by_trial"):
+        return None
+    first = first_passing_trial(row)
+    return 0 if first is None else row["trials"] - first
 
 
 def summarize(rows: Iterable[ResultRow], label: str = "") -> BenchSummary:
     rows = list(rows)
-    horizon = max((max(row["max_trials"], row["trials"]) for row in rows), default=0)
-    solved_by_trial = [sum(passed_after(row, t) for row in rows) for t in range(1, horizon + 1)]
+    longest = max((horizon(row) for row in rows), default=0)
+    solved_by_trial = [sum(passed_after(row, t) for row in rows) for t in range(1, longest + 1)]
 
     scored = [row for row in rows if final_verdict(row.get("final")) is not None]
     false_positives: Ratio | None = None

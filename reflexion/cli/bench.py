@@ -20,9 +20,8 @@ from reflexion.bench.harness import check_compatible
 from reflexion.bench.plot import plot_curves
 from reflexion.bench.progress import BarProgress, NodeProgress
 from reflexion.bench.ray_executor import check_ray_request, portable_context, run_bench_on_ray
-from reflexion.bench.report import changed_tasks, summary_table
+from reflexion.bench.report import changed_tasks, paired_lines, summary_table
 from reflexion.bench.results import ResultRow
-from reflexion.bench.significance import paired
 from reflexion.bench.source import BUILTIN_SOURCES, SOURCE_DOMAINS
 from reflexion.bench.summary import BenchSummary
 from reflexion.checkpoint import db_target
@@ -166,10 +165,8 @@ def _report(args: argparse.Namespace) -> int:
         console.print(summary_table(summaries))
         for line in changed_tasks(summaries):
             console.print(line, soft_wrap=True)
-        labelled = [(path.stem, rows) for path, rows in files.items()]
-        for i, first in enumerate(labelled):
-            for second in labelled[i + 1 :]:
-                console.print(escape(str(paired(first, second))), soft_wrap=True)
+        for line in paired_lines([(path.stem, rows) for path, rows in files.items()]):
+            console.print(line, soft_wrap=True)
     _plot(summaries, args)
     return 0
 

@@ -25,7 +25,7 @@ def lessons() -> ModuleType:
 
 ROWS = [
     {"task_id": "a", "reflections": ["Off by one.", "Off by one. ", "Off by one. Also the empty list.", "Sort first."]},
-    {"task_id": "b", "reflections": repr(["Wrong type.", "Return a list."])},  # an older row: the list's repr
+    {"task_id": "b", "reflections": ["Wrong type.", "Return a list."]},
     {"task_id": "c", "reflections": ["Only one lesson."]},
     {"task_id": "d", "reflections": []},
 ]
