@@ -20,7 +20,7 @@ from reflexion.bench.harness import check_compatible
 from reflexion.bench.plot import plot_curves
 from reflexion.bench.progress import BarProgress, NodeProgress
 from reflexion.bench.ray_executor import check_ray_request, portable_context, run_bench_on_ray
-from reflexion.bench.report import changed_tasks, paired_lines, summary_table
+from reflexion.bench.report import changed_tasks, markdown_table, paired_lines, summary_table
 from reflexion.bench.results import ResultRow
 from reflexion.bench.source import BUILTIN_SOURCES, SOURCE_DOMAINS
 from reflexion.bench.summary import BenchSummary
@@ -53,6 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--common", action="store_true", help="with --summary: only the tasks every file has (runs still in progress)")
     p.add_argument("--plot", metavar="PNG", help="draw pass@1 per trial to this image (needs the [plot] extra)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON instead of a table")
+    p.add_argument("--markdown", action="store_true", help="with --summary: print it as a Markdown table (one row per file)")
     add_storage_options(p)
     add_model_options(p)
     p.set_defaults(handler=handle)
@@ -92,7 +93,11 @@ def handle(args: argparse.Namespace) -> int:
     if args.summary:
         if args.source:
             raise SettingsError("give either a SOURCE to run or --summary FILE ..., not both")
+        if args.json and args.markdown:
+            raise SettingsError("give --json or --markdown, not both")
         return _report(args)
+    if args.markdown or args.common:
+        raise SettingsError(f"{'--markdown' if args.markdown else '--common'} goes with --summary FILE ...")
     request = BenchRequest.from_args(args)
     args.resume_hint = bench_command(request)
     return execute(request)
@@ -128,7 +133,7 @@ def execute(request: BenchRequest) -> int:
     else:
         console.print(summary_table([summary]))
         for line in changed_tasks([summary]):
-            console.print(line, soft_wrap=True)
+            console.print(escape(line), soft_wrap=True)
         console.print(f"[dim]rows: {escape(str(out))} · summary: {escape(str(summary_file))}[/]")
     if request.plot:
         path = plot_curves([summary], request.plot)
@@ -159,14 +164,15 @@ def _report(args: argparse.Namespace) -> int:
         shared = set.intersection(*({row["task_id"] for row in rows} for rows in files.values()))
         files = {path: [row for row in rows if row["task_id"] in shared] for path, rows in files.items()}
     summaries = [summarize(rows, label=path.stem) for path, rows in files.items()]
+    notes = [*changed_tasks(summaries), *paired_lines([(path.stem, rows) for path, rows in files.items()])]
     if args.json:
         print(json.dumps([s.to_dict() for s in summaries], indent=2))
+    elif args.markdown:
+        print("\n".join([markdown_table(summaries), "", *(f"- {line}" for line in notes)]).rstrip())
     else:
         console.print(summary_table(summaries))
-        for line in changed_tasks(summaries):
-            console.print(line, soft_wrap=True)
-        for line in paired_lines([(path.stem, rows) for path, rows in files.items()]):
-            console.print(line, soft_wrap=True)
+        for line in notes:
+            console.print(escape(line), soft_wrap=True)
     _plot(summaries, args)
     return 0
 

@@ -87,6 +87,19 @@ def test_summary_of_runs_in_progress_compares_the_tasks_they_share(model: Prompt
     assert f"a vs b on 1 shared task: 1 ({TWO[2]}) pass only in the first, 0 only in the second" in capsys.readouterr().out
 
 
+def test_summary_as_markdown_is_a_table_with_a_row_per_file_and_the_changed_tasks_below(model: PromptModel, capsys) -> None:
+    assert main(["bench", "builtin", "--domain", "qa", *TWO, "--out", "a.jsonl"]) == 0
+    assert main(["bench", "builtin", "--domain", "qa", *TWO, "--strategy", "none", "--out", "b.jsonl"]) == 0
+    capsys.readouterr()
+    assert main(["bench", "--summary", "a.jsonl", "b.jsonl", "--markdown"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("| run | tasks | trial 1 (single attempt) |") and set(lines[1]) == set("| -")
+    assert lines[2].startswith("| `a` | 2 | ") and "**100.0%**" in lines[2]
+    assert lines[3].startswith("| `b` | 2 | 0/2 (0.0%) |") and "**0.0%**" in lines[3]
+    assert all(line.count("|") == lines[0].count("|") for line in lines[:4])
+    assert lines[4] == "" and lines[5].startswith("- a: fixed ") and lines[6].startswith("- a vs b on 2 shared tasks: ")
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
@@ -101,6 +114,9 @@ def test_summary_of_runs_in_progress_compares_the_tasks_they_share(model: Prompt
         (["builtin", "--domain", "qa", "--task", "plant"], "unknown task id 'plant'; did you mean planet"),
         ([], "give a SOURCE to run"),
         (["builtin", "--summary", "a.jsonl"], "not both"),
+        (["--summary", "a.jsonl", "--json", "--markdown"], "give --json or --markdown, not both"),
+        (["builtin", "--domain", "qa", "--markdown"], "--markdown goes with --summary FILE ..."),
+        (["builtin", "--domain", "qa", "--common"], "--common goes with --summary FILE ..."),
         (["--summary", "missing.jsonl"], "no result file at missing.jsonl"),
     ],
 )

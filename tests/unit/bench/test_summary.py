@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 
 from reflexion.bench import Ratio, summarize
-from reflexion.bench.report import changed_tasks, summary_table
+from reflexion.bench.report import changed_tasks, markdown_table, summary_table
 
 
 def row(task_id: str, outcome: str, trials: int, passed: bool, *, final: dict | None = None, max_trials: int = 3,
@@ -118,3 +118,15 @@ def test_machine_readable_summary_and_table() -> None:
     assert "run-a" in text and "run-b" in text
     assert "20.0% (1/5)" in text and "60.0% (3/5)" in text and "1/3 (33.3%)" in text
     assert "100.0% (2/2)" in text  # run-b's curve stays at its final value in the longer table
+
+
+def test_markdown_table_has_one_row_per_summary_with_the_curve_to_the_longest_budget() -> None:
+    rows = [row("a", "solved", 1, True, final={"passed": True}, max_trials=2), row("b", "solved", 2, True, final={"passed": True}, max_trials=2)]
+    text = markdown_table([summarize(ROWS, label="run-a"), summarize(rows, label="run|b")])
+    head, rule, first, second = text.splitlines()
+    assert "| solved after trial 1 / 2 / 3 |" in head and rule.count("---") == head.count("|") - 1
+    cells = [cell.strip() for cell in first.strip("|").split(" | ")]
+    assert cells[:7] == ["`run-a`", "5", "1/5 (20.0%)", "1 / 2 / 3", "**60.0%**", "+40.0", "2 / 0"]
+    assert cells[7] == "0.5"  # 2 fixed, 0 broken
+    assert cells[8:] == ["1/3", "1/2", "n/a", "18 (6.0)", "1,100 (367)", "1 s"]
+    assert second.startswith("| `run\\|b` | 2 | 1/2 (50.0%) | 1 / 2 / 2 |")  # a shorter run stays at its final value; a | is escaped
