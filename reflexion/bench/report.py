@@ -25,11 +25,11 @@ def summary_table(summaries: Sequence[BenchSummary]) -> Table:
     row("domain", [escape(s.domain) for s in summaries])
     row("strategy", [escape(s.strategy) for s in summaries])
     row("tasks", [str(s.tasks) for s in summaries])
-    for t in range(max((len(s.solved_by_trial) for s in summaries), default=0)):
+    for t in range(_longest(summaries)):
         label = f"pass@1 after trial {t + 1}" + (" (baseline)" if t == 0 else "")
         row(label, [_pass(s, t) for s in summaries])
     row("[bold]final pass@1[/]", [f"[bold]{_pass(s, len(s.solved_by_trial) - 1)}[/]" for s in summaries])
-    row("lift over trial 1", ["-" if s.final is None or s.baseline is None else f"{(s.final - s.baseline) * 100:+.1f} points" for s in summaries])
+    row("lift over trial 1", ["-" if s.lift is None else f"{s.lift * 100:+.1f} points" for s in summaries])
     row("fixed / broken after trial 1", [f"{s.fixed} / {s.broken}" for s in summaries])
     row("sign test of the lift", ["n/a" if s.lift_p is None else f"p = {s.lift_p:.3g}" for s in summaries])
     row("self-test false positives", [str(s.false_positives) if s.false_positives else "n/a" for s in summaries])
@@ -44,7 +44,7 @@ def summary_table(summaries: Sequence[BenchSummary]) -> Table:
 def markdown_table(summaries: Sequence[BenchSummary]) -> str:
     """The summaries as a Markdown table, one row per result file: what docs/results.md shows, so a
     reader regenerates its tables with ``reflexion bench --summary FILE ... --markdown``."""
-    trials = max((len(s.solved_by_trial) for s in summaries), default=0)
+    trials = _longest(summaries)
     head = [
         "run", "tasks", "trial 1 (single attempt)", f"solved after trial {' / '.join(str(t + 1) for t in range(trials))}",
         "final pass@1", "lift (points)", "fixed / broken", "sign test p", "self-test false positives",
@@ -52,14 +52,13 @@ def markdown_table(summaries: Sequence[BenchSummary]) -> str:
     ]  # fmt: skip
     lines = [_md_row(head), _md_row(["---"] * len(head))]
     for s in summaries:
-        solved = [s.solved_by_trial[min(t, len(s.solved_by_trial) - 1)] for t in range(trials)] if s.solved_by_trial else []
         lines.append(_md_row([
             f"`{s.label or s.strategy}`",
             str(s.tasks),
             _pass(s, 0, ratio_first=True),
-            " / ".join(map(str, solved)) or "-",
+            " / ".join(str(s.solved_by_trial[_upto(s, t)]) for t in range(trials)) if s.solved_by_trial else "-",
             "-" if s.final is None else f"**{s.final:.1%}**",
-            "-" if s.final is None or s.baseline is None else f"{(s.final - s.baseline) * 100:+.1f}",
+            "-" if s.lift is None else f"{s.lift * 100:+.1f}",
             f"{s.fixed} / {s.broken}",
             _p_value(s.lift_p),
             _count(s.false_positives),
@@ -93,9 +92,19 @@ def paired_lines(files: Sequence[tuple[str, Sequence[ResultRow]]]) -> list[str]:
 def _pass(summary: BenchSummary, t: int, *, ratio_first: bool = False) -> str:
     if not summary.solved_by_trial:
         return "-"
-    t = min(t, len(summary.solved_by_trial) - 1)  # a shorter run stays at its final value
+    t = _upto(summary, t)
     rate, ratio = f"{summary.curve[t]:.1%}", f"{summary.solved_by_trial[t]}/{summary.tasks}"
     return f"{ratio} ({rate})" if ratio_first else f"{rate} ({ratio})"
+
+
+def _longest(summaries: Sequence[BenchSummary]) -> int:
+    """The longest curve among the summaries (their table's trial rows or columns)."""
+    return max((len(s.solved_by_trial) for s in summaries), default=0)
+
+
+def _upto(summary: BenchSummary, t: int) -> int:
+    """Trial index ``t`` (0-based) in this summary's curve: a shorter run stays at its final value."""
+    return min(t, len(summary.solved_by_trial) - 1)
 
 
 def _p_value(p: float | None) -> str:

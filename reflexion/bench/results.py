@@ -77,6 +77,12 @@ def final_passed(final: dict[str, Any] | None, internal_success: bool) -> bool:
     return internal_success if verdict is None else verdict
 
 
+def common_rows(files: dict[Any, list[ResultRow]]) -> dict[Any, list[ResultRow]]:
+    """Each file's rows of only the tasks every file has (runs still in progress compared fairly)."""
+    shared = set.intersection(*({row["task_id"] for row in rows} for rows in files.values())) if files else set()
+    return {key: [row for row in rows if row["task_id"] in shared] for key, rows in files.items()}
+
+
 def read_rows(path: str | os.PathLike[str]) -> list[ResultRow]:
     """The rows of a result file (none when it does not exist). A torn last line (no newline) is
     skipped; a bad complete line is an error naming the file and line."""

@@ -97,6 +97,11 @@ class BenchSummary:
         return self.curve[-1] if self.curve else None
 
     @property
+    def lift(self) -> float | None:
+        """Final pass@1 minus the baseline (a share, not points)."""
+        return None if self.final is None or self.baseline is None else self.final - self.baseline
+
+    @property
     def calls(self) -> int:
         return sum(u["calls"] for u in self.usage.values())
 
@@ -118,7 +123,7 @@ class BenchSummary:
             "pass_at_1_by_trial": self.curve,
             "baseline_pass_at_1": self.baseline,
             "final_pass_at_1": self.final,
-            "lift": None if self.final is None or self.baseline is None else self.final - self.baseline,
+            "lift": self.lift,
             "fixed_after_trial_1": self.fixed,
             "broken_after_trial_1": self.broken,
             "fixed_tasks": self.fixed_tasks,

@@ -21,7 +21,7 @@ from reflexion.bench.plot import plot_curves
 from reflexion.bench.progress import BarProgress, NodeProgress
 from reflexion.bench.ray_executor import check_ray_request, portable_context, run_bench_on_ray
 from reflexion.bench.report import changed_tasks, markdown_table, paired_lines, summary_table
-from reflexion.bench.results import ResultRow
+from reflexion.bench.results import ResultRow, common_rows
 from reflexion.bench.source import BUILTIN_SOURCES, SOURCE_DOMAINS
 from reflexion.bench.summary import BenchSummary
 from reflexion.checkpoint import db_target
@@ -161,18 +161,18 @@ def _report(args: argparse.Namespace) -> int:
             raise TaskError(f"no result file at {path}; `reflexion bench SOURCE` writes one")
         files[path] = read_rows(path)
     if args.common:
-        shared = set.intersection(*({row["task_id"] for row in rows} for rows in files.values()))
-        files = {path: [row for row in rows if row["task_id"] in shared] for path, rows in files.items()}
+        files = common_rows(files)
     summaries = [summarize(rows, label=path.stem) for path, rows in files.items()]
-    notes = [*changed_tasks(summaries), *paired_lines([(path.stem, rows) for path, rows in files.items()])]
     if args.json:
         print(json.dumps([s.to_dict() for s in summaries], indent=2))
-    elif args.markdown:
-        print("\n".join([markdown_table(summaries), "", *(f"- {line}" for line in notes)]).rstrip())
     else:
-        console.print(summary_table(summaries))
-        for line in notes:
-            console.print(escape(line), soft_wrap=True)
+        notes = [*changed_tasks(summaries), *paired_lines([(path.stem, rows) for path, rows in files.items()])]
+        if args.markdown:
+            print("\n".join([markdown_table(summaries), "", *(f"- {line}" for line in notes)]).rstrip())
+        else:
+            console.print(summary_table(summaries))
+            for line in notes:
+                console.print(escape(line), soft_wrap=True)
     _plot(summaries, args)
     return 0
 
