@@ -4,6 +4,12 @@ Unwinding normally would wait for the model call in flight (LangGraph's executor
 threads), which can take minutes. Nothing is lost by exiting at once: every finished step is already
 committed (``durability="sync"``), file locks die with the process, and children registered here
 (the local model server) are stopped first; sandboxed code dies with its parent (bubblewrap).
+
+Python runs a signal handler in the main thread, between two bytecodes. When the kernel hands the
+signal to another thread (a model call's worker, the server's reader) while the main thread sleeps
+in a lock wait, nothing wakes the main thread and the handler never runs: a bench ignored Ctrl-C and
+SIGTERM for as long as its tasks ran. So the signal is also written to a wake-up pipe, and a watcher
+thread that reads it leaves on the handler's behalf if the handler has not started within a second.
 """
 
 from __future__ import annotations
@@ -12,10 +18,16 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 
 _cleanups: dict[int, Callable[[], None]] = {}
 _lock = threading.Lock()
+_leaving = threading.Lock()
+
+WATCHED = (signal.SIGINT, signal.SIGTERM)
+WATCHER_GRACE_S = 1.0
+"""How long the watcher gives the main thread's handler before it leaves in its place."""
 
 
 def register_cleanup(callback: Callable[[], None]) -> Callable[[], None]:
@@ -42,14 +54,40 @@ def run_cleanups() -> None:
 
 
 def exit_on_signals(message: Callable[[], str]) -> None:
-    """Install handlers for SIGINT and SIGTERM that print ``message()`` and exit (130 / 143)."""
+    """Install handlers for SIGINT and SIGTERM that print ``message()`` and exit (130 / 143).
 
-    def handle(signum: int, frame: object) -> None:
+    Call once, from the main thread. The first signal wins; a second one during the cleanup is ignored.
+    """
+
+    def leave(signum: int) -> None:
+        if not _leaving.acquire(blocking=False):
+            return  # already leaving (the handler and the watcher, or a second Ctrl-C)
         sys.stderr.write(f"\n{message()}\n")
         sys.stderr.flush()
         sys.stdout.flush()
         run_cleanups()
         os._exit(128 + signum)
 
-    signal.signal(signal.SIGINT, handle)
-    signal.signal(signal.SIGTERM, handle)
+    def handle(signum: int, frame: object) -> None:
+        leave(signum)
+
+    for signum in WATCHED:
+        signal.signal(signum, handle)
+    _watch_wakeup_fd(leave)
+
+
+def _watch_wakeup_fd(leave: Callable[[int], None]) -> None:
+    """Leave from a thread of our own when the main thread cannot run the handler (see above)."""
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)  # the C handler must never block
+    signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    watched = {int(signum) for signum in WATCHED}
+
+    def watch() -> None:
+        while chunk := os.read(read_end, 64):
+            for signum in chunk:
+                if signum in watched:
+                    time.sleep(WATCHER_GRACE_S)
+                    leave(signum)
+
+    threading.Thread(target=watch, name="reflexion-signals", daemon=True).start()

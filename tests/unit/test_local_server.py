@@ -245,3 +245,33 @@ def test_threads_default_to_half_the_cores_and_can_be_set() -> None:
     for bad in ("0", "-1", "two"):
         with pytest.raises(SettingsError, match="REFLEXION_LOCAL_THREADS must be a positive whole number"):
             default_threads({"REFLEXION_LOCAL_THREADS": bad})
+
+
+BLOCKED_MAIN_THREAD = """
+    import signal, sys, threading
+    from reflexion.interrupts import exit_on_signals, register_cleanup
+
+    exit_on_signals(lambda: "interrupted")  # as the real command line does
+    register_cleanup(lambda: print("cleaned up", file=sys.stderr, flush=True))
+    # The main thread sleeps in a lock wait with the signals blocked, so the kernel hands them to
+    # another thread (as a bench's worker threads took them): Python's handler cannot run.
+    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGINT, signal.SIGTERM])
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
+    print("waiting", flush=True)
+    threading.Event().wait()
+"""
+
+
+@pytest.mark.parametrize(("sig", "exit_code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_taken_by_another_thread_still_stops_the_command_at_once(sig: signal.Signals, exit_code: int, tmp_path: Path) -> None:
+    code = textwrap.dedent(BLOCKED_MAIN_THREAD)
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        assert parent.stdout is not None and parent.stdout.readline().strip() == "waiting"
+        parent.send_signal(sig)
+        assert parent.wait(timeout=15) == exit_code, f"{sig.name} was ignored while the main thread waited"
+        assert parent.stderr is not None
+        assert parent.stderr.read().split() == ["interrupted", "cleaned", "up"]
+    finally:
+        parent.kill()
+        parent.wait()
