@@ -21,7 +21,8 @@ class ScriptedChatModel(BaseChatModel):
     """Answers from ``replies`` in order, or from ``respond(prompt)``; raises replies that are exceptions.
     Safe to share between threads (a bench with ``concurrency`` > 1): each call takes one reply.
 
-    Token usage is reported as whitespace-separated word counts, so usage accounting can be tested.
+    Token usage is reported as whitespace-separated word counts, so usage accounting can be tested;
+    a reply longer than a call's ``max_tokens`` words is cut there (``finish_reason`` "length").
     """
 
     replies: list[Reply] = Field(default_factory=list)
@@ -62,9 +63,14 @@ class ScriptedChatModel(BaseChatModel):
             raise RuntimeError("ScriptedChatModel ran out of replies")
         if isinstance(reply, Exception):
             raise reply
+        limit = int(kwargs.get("max_tokens") or kwargs.get("max_completion_tokens") or 0)
+        cut_off = 0 < limit < len(reply.split())
+        if cut_off:  # a word is a token here, as in the usage below
+            reply = " ".join(reply.split()[:limit])
         words_in, words_out = len(prompt.split()), len(reply.split())
         usage = UsageMetadata(input_tokens=words_in, output_tokens=words_out, total_tokens=words_in + words_out)
-        message = AIMessage(content=reply, usage_metadata=usage)
+        metadata = {"finish_reason": "length" if cut_off else "stop"}
+        message = AIMessage(content=reply, usage_metadata=usage, response_metadata=metadata)
         return ChatResult(generations=[ChatGeneration(message=message)])
 
     async def _agenerate(self, messages: Sequence[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any) -> ChatResult:

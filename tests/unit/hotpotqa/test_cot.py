@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 from reflexion.context import Context
 from reflexion.domains import get_domain
 from reflexion.domains.base import ActorMemory, Attempt
-from reflexion.domains.hotpotqa.cot import cot_answer
+from reflexion.domains.hotpotqa.cot import (
+    ANSWER_MAX_TOKENS,
+    CUT_OFF_NOTE,
+    REASONING_MAX_TOKENS,
+    cot_answer,
+    is_sentence,
+    usable_answer,
+)
 from reflexion.graphs import build_graph
 from reflexion.runner import stream, thread_config
 from reflexion.state import Task, new_run
@@ -60,7 +67,9 @@ def test_a_reply_without_an_answer_line_gets_one_follow_up_for_the_answer(task: 
     attempt = get_domain("hotpotqa-cot-gt").act(step, ActorMemory())
     assert attempt.candidate == "1961" and len(model.prompts) == 2
     follow_up = model.prompts[1]
-    assert "The label's founder is Mara Quinn" in follow_up and follow_up.rstrip().endswith("Answer: <answer>")
+    assert "The label's founder is Mara Quinn" in follow_up and follow_up.rstrip().endswith(
+        'on one line that starts with "Answer:".'
+    )
     assert task["prompt"] in follow_up.split("The label's founder")[-1], "the question is asked again after the reasoning"
     assert attempt.trajectory[0]["thought"].endswith("Answer: 1961")
 
@@ -68,6 +77,65 @@ def test_a_reply_without_an_answer_line_gets_one_follow_up_for_the_answer(task: 
 def test_a_follow_up_without_the_answer_line_still_yields_its_first_line(task: Task) -> None:
     step, _ = make_step(task, "Quinn founded it.", "1961\nbecause she was born then")
     assert get_domain("hotpotqa-cot-gt").act(step, ActorMemory()).candidate == "1961"
+
+
+def test_a_cut_off_reasoning_is_never_the_answer_and_the_answer_is_asked_for(task: Task) -> None:
+    rambling = " ".join(["Quinn"] * (REASONING_MAX_TOKENS + 50))
+    step, model = make_step(task, rambling, "")  # the follow-up comes back empty too
+    attempt = get_domain("hotpotqa-cot-gt").act(step, ActorMemory())
+    assert attempt.candidate == "" and len(model.prompts) == 2
+    assert "cut off" not in model.prompts[1], "the actor's own words go back, not our note"
+    assert attempt.trajectory[0]["thought"].endswith(CUT_OFF_NOTE.strip())
+    assert model.options[0]["max_tokens"] == REASONING_MAX_TOKENS and model.options[1]["max_tokens"] == ANSWER_MAX_TOKENS
+
+
+@pytest.mark.parametrize(
+    "echo",
+    [
+        "Answer: the final answer alone, in as few words as possible",
+        "Answer: <answer>",
+        "Answer: a name, a date, a number, or yes or no",
+    ],
+)
+def test_the_prompts_own_words_copied_back_are_no_answer(task: Task, echo: str) -> None:
+    step, _ = make_step(task, "Quinn founded it.", echo)
+    assert get_domain("hotpotqa-cot-gt").act(step, ActorMemory()).candidate == ""
+
+
+def test_words_of_the_context_are_an_answer_even_where_the_prompt_has_them_too(task: Task) -> None:
+    assert usable_answer("yes or no", "Is it yes or no? The vote was yes or no.") == "yes or no"
+    assert usable_answer("yes or no", "Quinn founded it.") == ""
+    assert usable_answer("no", "Quinn founded it.") == "no"
+
+
+def test_a_sentence_for_an_answer_gets_the_follow_up_and_the_shorter_answer_is_kept(task: Task) -> None:
+    sentence = "Answer: Mara Quinn, who founded the label in Leeds in 1994, was born in the year 1961."
+    step, model = make_step(task, f"Quinn founded it.\n{sentence}", "Answer: 1961")
+    assert get_domain("hotpotqa-cot-gt").act(step, ActorMemory()).candidate == "1961" and len(model.prompts) == 2
+    step, model = make_step(task, f"Quinn founded it.\n{sentence}", "Answer: <answer>")
+    assert get_domain("hotpotqa-cot-gt").act(step, ActorMemory()).candidate == sentence.removeprefix("Answer: ")
+    step, model = make_step(task, "Quinn founded it.\nAnswer: Mara Quinn was born.", "Answer: Mara Quinn")
+    assert get_domain("hotpotqa-cot-gt").act(step, ActorMemory()).candidate == "Mara Quinn"
+    assert len(model.prompts) == 2, "a short sentence ending in a full stop is a sentence too"
+    step, model = make_step(task, "Quinn founded it.\nAnswer: St. Mary's Abbey Church")
+    assert get_domain("hotpotqa-cot-gt").act(step, ActorMemory()).candidate == "St. Mary's Abbey Church"
+    assert len(model.prompts) == 1, "a short name is left alone, full stops inside it included"
+
+
+@pytest.mark.parametrize(
+    ("answer", "sentence"),
+    [
+        ("1961", False),
+        ("Mara Quinn", False),
+        ("Jr.", False),
+        ("Quinn Jr.", False),
+        ("Vask Island has more inhabitants.", True),
+        ("fortnightly women interest magazine", False),
+        ("a b c d e f", True),
+    ],
+)
+def test_what_counts_as_a_sentence(answer: str, sentence: bool) -> None:
+    assert is_sentence(answer) is sentence
 
 
 def test_cot_reads_all_paragraphs(task: Task) -> None:
