@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 DOCS = Path(__file__).parents[2] / "docs"
 
@@ -15,15 +19,30 @@ def test_the_writing_a_domain_example_runs():
     assert namespace["state"]["trial"] == 2
 
 
-def test_the_results_tables_are_what_the_committed_rows_give():
-    """docs/results.md's HumanEval tables are `reflexion bench --summary ... --markdown` of the rows
-    committed beside it: adding rows without refreshing the tables fails here."""
-    from reflexion.bench import common_rows, read_rows, summarize
-    from reflexion.bench.report import markdown_table
+@pytest.fixture(scope="module")
+def tables() -> ModuleType:
+    """bench/results_tables.py, the script that writes docs/results.md's tables."""
+    spec = importlib.util.spec_from_file_location("results_tables", DOCS.parent / "bench" / "results_tables.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    files = [DOCS / "results" / f"humaneval-{strategy}.jsonl" for strategy in ("last_attempt", "last_attempt_and_reflexion")]
-    rows = {path.stem: read_rows(path) for path in files}
+
+def test_the_results_tables_are_what_the_committed_rows_give(tables: ModuleType):
+    """docs/results.md's tables are `reflexion bench --summary docs/results/<benchmark>-*.jsonl --markdown`
+    of the rows committed beside it: adding rows without `python bench/results_tables.py` fails here."""
     doc = (DOCS / "results.md").read_text(encoding="utf-8")
-    for option, selected in (("--common ", common_rows(rows)), ("", rows)):
-        table = markdown_table([summarize(file_rows, label=stem) for stem, file_rows in selected.items()])
-        assert table in doc, f"refresh docs/results.md: {option}--markdown gives\n{table}"
+    assert {m[1] for m in tables.MARKER.finditer(doc)} == {"humaneval", "mbpp", "hotpotqa-cot-gt"}
+    assert tables.refreshed(doc) == doc, "stale tables in docs/results.md: run python bench/results_tables.py"
+
+
+def test_a_stale_table_is_found_and_rewritten(tables: ModuleType, tmp_path: Path):
+    (tmp_path / "results").mkdir()
+    rows = (DOCS / "results" / "mbpp-last_attempt_and_reflexion.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    (tmp_path / "results" / "mbpp-x.jsonl").write_text("".join(rows[:3]), encoding="utf-8")
+    doc = "# r\n\n<!-- table: mbpp -->\n| old | table |\n| --- | --- |\n\ntext after\n"
+    new = tables.refreshed(doc, tmp_path / "results")
+    assert new.startswith("# r\n\n<!-- table: mbpp -->\n| run | tasks |") and new.endswith("\n\ntext after\n")
+    assert "| `mbpp-x` | 3 |" in new and "old" not in new
+    assert tables.refreshed(new, tmp_path / "results") == new
