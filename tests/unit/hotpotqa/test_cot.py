@@ -79,7 +79,7 @@ def test_a_follow_up_without_the_answer_line_still_yields_its_first_line(task: T
     assert get_domain("hotpotqa-cot-gt").act(step, ActorMemory()).candidate == "1961"
 
 
-def test_a_cut_off_reasoning_is_never_the_answer_and_the_answer_is_asked_for(task: Task) -> None:
+def test_the_cut_off_note_is_never_the_answer_and_the_answer_is_asked_for(task: Task) -> None:
     rambling = " ".join(["Quinn"] * (REASONING_MAX_TOKENS + 50))
     step, model = make_step(task, rambling, "")  # the follow-up comes back empty too
     attempt = get_domain("hotpotqa-cot-gt").act(step, ActorMemory())
