@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-
 
 @pytest.fixture(scope="module")
-def lessons() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_lessons", ROOT / "bench" / "lessons.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclass looks itself up there
-    spec.loader.exec_module(module)
-    return module
+def lessons(bench_script: Callable[[str], ModuleType]) -> ModuleType:
+    return bench_script("lessons")
 
 
 ROWS = [
