@@ -30,7 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reflexion.answers import normalize_answer  # noqa: E402
-from reflexion.bench import read_rows  # noqa: E402
+from reflexion.bench import common_rows, read_result_files  # noqa: E402
 from reflexion.errors import TaskError  # noqa: E402
 
 # What domains/hotpotqa/evaluation.py's exact_match_feedback writes.
@@ -63,15 +63,16 @@ def figures(rows: Iterable[dict[str, Any]]) -> AnswerFigures:
         wrong: dict[str, set[str]] = {}  # normalised wrong answer -> the strings given for it
         for number, verdict in enumerate(row.get("verdicts") or []):
             answer = answer_of(str(verdict.get("feedback", "")))
+            said = None if answer is None else normalize_answer(answer)
             if number:
                 later += 1
-                if answer is None:
+                if said is None:
                     no_answer += 1
-                elif normalize_answer(answer) in wrong:
+                elif said in wrong:
                     again += 1
-                    verbatim += answer in wrong[normalize_answer(answer)]
-            if answer is not None and not verdict.get("success"):
-                wrong.setdefault(normalize_answer(answer), set()).add(answer)
+                    verbatim += answer in wrong[said]
+            if said is not None and not verdict.get("success"):
+                wrong.setdefault(said, set()).add(str(answer))
     return AnswerFigures(tasks, later, again, verbatim, no_answer)
 
 
@@ -80,19 +81,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="+", help="result files (JSON lines) of exact-match runs")
     parser.add_argument("--common", action="store_true", help="only the tasks every file has")
     args = parser.parse_args(argv)
-    runs: dict[str, list[dict[str, Any]]] = {}
-    for name in args.files:
-        if not Path(name).is_file():
-            print(f"error: no result file at {name}", file=sys.stderr)
-            return 1
-        try:
-            runs[name] = exact_match_rows(read_rows(name))
-        except TaskError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
+    try:
+        runs = {path: exact_match_rows(rows) for path, rows in read_result_files(args.files).items()}
+    except TaskError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     if args.common:
-        shared = set.intersection(*({row["task_id"] for row in rows} for rows in runs.values()))
-        runs = {name: [row for row in rows if row["task_id"] in shared] for name, rows in runs.items()}
+        runs = common_rows(runs)
     for name, rows in runs.items():
         f = figures(rows)
         if not f.later:

@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reflexion.bench import read_rows  # noqa: E402
+from reflexion.bench import read_result_files  # noqa: E402
 from reflexion.errors import TaskError  # noqa: E402
 
 
@@ -71,15 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="+", help="result files (JSON lines) of runs that reflect")
     args = parser.parse_args(argv)
-    for name in args.files:
-        if not Path(name).is_file():
-            print(f"error: no result file at {name}", file=sys.stderr)
-            return 1
-        try:
-            rows = read_rows(name)
-        except TaskError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
+    try:
+        files = read_result_files(args.files)
+    except TaskError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for name, rows in files.items():
         f = figures(rows)
         if not f.later:
             print(f"{name}: {len(rows)} tasks, no thread wrote two lessons")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
+import sys
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -73,3 +77,19 @@ def _no_real_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
     """Unit tests never read a developer's real keys or endpoints."""
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "REFLEXION_API_KEY", "REFLEXION_BASE_URL", "REFLEXION_DB", "RAY_ADDRESS"):
         monkeypatch.delenv(name, raising=False)
+
+
+def load_bench_script(name: str) -> ModuleType:
+    """A script of the top-level ``bench/`` folder (not a package), imported as a module."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", Path(__file__).resolve().parents[1] / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look themselves up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def bench_script() -> Callable[[str], ModuleType]:
+    """Import a script of the top-level ``bench/`` folder by name (``bench_script("lessons")``)."""
+    return load_bench_script

@@ -2,7 +2,7 @@
 summarise the result file (learning curve, self-test false positives/negatives, cost)."""
 
 from reflexion.bench.harness import BenchRun, BenchSettings, arun_bench, run_bench
-from reflexion.bench.results import ResultFile, ResultRow, common_rows, final_passed, final_verdict, read_rows
+from reflexion.bench.results import ResultFile, ResultRow, common_rows, final_passed, final_verdict, read_result_files, read_rows
 from reflexion.bench.source import bench_thread_id, default_out, domain_for, load_source, pick
 from reflexion.bench.summary import BenchSummary, Ratio, summarize
 
@@ -22,6 +22,7 @@ __all__ = [
     "final_verdict",
     "load_source",
     "pick",
+    "read_result_files",
     "read_rows",
     "run_bench",
     "summarize",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypedDict, cast
@@ -81,6 +81,19 @@ def common_rows(files: dict[Any, list[ResultRow]]) -> dict[Any, list[ResultRow]]
     """Each file's rows of only the tasks every file has (runs still in progress compared fairly)."""
     shared = set.intersection(*({row["task_id"] for row in rows} for rows in files.values())) if files else set()
     return {key: [row for row in rows if row["task_id"] in shared] for key, rows in files.items()}
+
+
+def read_result_files(names: Iterable[str | os.PathLike[str]]) -> dict[Path, list[ResultRow]]:
+    """The rows of each named result file, in the order given. Unlike ``read_rows``, which reads a
+    missing file as no rows (a bench not yet started), a file that is not there is an error here: it
+    was named to be read."""
+    files: dict[Path, list[ResultRow]] = {}
+    for name in names:
+        path = Path(name)
+        if not path.is_file():
+            raise TaskError(f"no result file at {path}; `reflexion bench SOURCE` writes one")
+        files[path] = read_rows(path)
+    return files
 
 
 def read_rows(path: str | os.PathLike[str]) -> list[ResultRow]:

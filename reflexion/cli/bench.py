@@ -15,20 +15,20 @@ from pathlib import Path
 from rich.console import Console
 from rich.markup import escape
 
-from reflexion.bench import BenchSettings, ResultFile, default_out, domain_for, load_source, pick, read_rows, run_bench, summarize
+from reflexion.bench import BenchSettings, ResultFile, default_out, domain_for, load_source, pick, run_bench, summarize
 from reflexion.bench.harness import check_compatible
 from reflexion.bench.plot import plot_curves
 from reflexion.bench.progress import BarProgress, NodeProgress
 from reflexion.bench.ray_executor import check_ray_request, portable_context, run_bench_on_ray
 from reflexion.bench.report import changed_tasks, markdown_table, paired_lines, summary_table
-from reflexion.bench.results import ResultRow, common_rows
+from reflexion.bench.results import common_rows, read_result_files
 from reflexion.bench.source import BUILTIN_SOURCES, SOURCE_DOMAINS
 from reflexion.bench.summary import BenchSummary
 from reflexion.checkpoint import db_target
 from reflexion.cli import EXIT_ERROR
 from reflexion.cli.common import add_model_options, add_storage_options, console, session
 from reflexion.domains import Domain, domain_names, get_domain
-from reflexion.errors import ModelError, SettingsError, TaskError
+from reflexion.errors import ModelError, SettingsError
 from reflexion.run_settings import add_run_options
 from reflexion.state import DEFAULT_RETRY_TEMPERATURE, Task
 
@@ -154,12 +154,7 @@ def _run(request: BenchRequest, domain: Domain, tasks: list[Task], results: Resu
 
 
 def _report(args: argparse.Namespace) -> int:
-    files: dict[Path, list[ResultRow]] = {}
-    for name in args.summary:
-        path = Path(name)
-        if not path.is_file():
-            raise TaskError(f"no result file at {path}; `reflexion bench SOURCE` writes one")
-        files[path] = read_rows(path)
+    files = read_result_files(args.summary)
     if args.common:
         files = common_rows(files)
     summaries = [summarize(rows, label=path.stem) for path, rows in files.items()]

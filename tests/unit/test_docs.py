@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -20,13 +20,9 @@ def test_the_writing_a_domain_example_runs():
 
 
 @pytest.fixture(scope="module")
-def tables() -> ModuleType:
+def tables(bench_script: Callable[[str], ModuleType]) -> ModuleType:
     """bench/results_tables.py, the script that writes docs/results.md's tables."""
-    spec = importlib.util.spec_from_file_location("results_tables", DOCS.parent / "bench" / "results_tables.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_script("results_tables")
 
 
 def test_the_results_tables_are_what_the_committed_rows_give(tables: ModuleType):

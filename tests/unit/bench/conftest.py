@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -35,18 +32,3 @@ def bench(tmp_path: Path) -> Callable[..., BenchRun]:
 
     return run
 
-
-def load_bench_script(name: str) -> ModuleType:
-    """A script of the top-level ``bench/`` folder (not a package), imported as a module."""
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", Path(__file__).resolve().parents[3] / "bench" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look themselves up there
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="session")
-def bench_script() -> Callable[[str], ModuleType]:
-    """Import a script of the top-level ``bench/`` folder by name (``bench_script("lessons")``)."""
-    return load_bench_script

@@ -9,7 +9,11 @@ from types import ModuleType
 
 import pytest
 
+from reflexion.domains import get_domain
+from reflexion.domains.base import Attempt
 from reflexion.domains.hotpotqa.evaluation import exact_match_feedback
+
+NO_ANSWER = get_domain("hotpotqa-cot-gt").no_answer_feedback(Attempt(""))
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +26,7 @@ def verdicts(*answers: str | None, label: str = "no") -> list[dict[str, object]]
     out = []
     for answer in answers:
         if answer is None:
-            out.append({"success": False, "feedback": "No answer found: the reply must end with a line 'Answer: <short answer>'."})
+            out.append({"success": False, "feedback": NO_ANSWER})
         else:
             feedback = exact_match_feedback(answer, label)
             out.append({"success": feedback["success"], "feedback": feedback["text"]})
@@ -31,7 +35,7 @@ def verdicts(*answers: str | None, label: str = "no") -> list[dict[str, object]]
 
 EXACT = {"evaluator": "exact"}
 ROWS = [
-    # "Yes" wrong; "Yes." and "the yes" are it again after normalising, "Yes" again word for word; then right.
+    # "Yes" wrong; "Yes." is it again after normalising, "Yes" again word for word; no answer; then right.
     {"task_id": "a", "domain_settings": EXACT, "verdicts": verdicts("Yes", "Yes.", "Yes", None, "no")},
     # A new wrong answer each time, one with a quote inside it.
     {"task_id": "b", "domain_settings": EXACT, "verdicts": verdicts("Sam's Club", "Paris", "the Sam's club")},
@@ -44,7 +48,7 @@ ROWS = [
 def test_answers_are_read_back_from_the_evaluators_own_feedback(answers: ModuleType) -> None:
     assert answers.answer_of(exact_match_feedback("Sam's Club", "x")["text"]) == "Sam's Club"
     assert answers.answer_of(exact_match_feedback("no", "no")["text"]) == "no"
-    assert answers.answer_of("No answer found: the reply must end with a line 'Answer: <short answer>'.") is None
+    assert answers.answer_of(NO_ANSWER) is None
 
 
 def test_later_trials_that_give_a_wrong_answer_again_are_counted(answers: ModuleType) -> None:
